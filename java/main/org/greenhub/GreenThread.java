@@ -1,0 +1,282 @@
+package org.greenhub;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.greenhub.hub.Hub;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.Report;
+import org.greenhub.hub.Strand;
+import org.greenhub.hub.Timer;
+
+/**
+ * A green thread: a JDK virtual thread whose scheduler is its hub (eventlet's
+ * GreenThread). It runs until it blocks; {@link #await} gets its result,
+ * {@link #kill} raises {@link GreenThreadExit} at its blocking point.
+ */
+public final class GreenThread<T> extends Strand {
+    private static final int NEW = 0, RUNNING = 1, DONE = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(GreenThread.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Hub hub;
+    private final Callable<T> fn;
+    private final boolean reportFailure;       // spawnN: nobody awaits, so failures are printed
+    private volatile int state;
+    private volatile boolean started;           // fn began to run
+    private T result;
+    private Throwable failure;
+    private ArrayList<Thread> waiters;          // guarded by this: awaiting or killing threads
+    private ArrayDeque<Consumer<GreenThread<T>>> links; // guarded by this
+    private boolean resolvingLinks;             // guarded by this
+    private Timer startTimer;                   // spawnAfter
+
+    GreenThread(Hub hub, Callable<T> fn, boolean reportFailure) {
+        super(null);
+        this.hub = hub;
+        this.fn = fn;
+        this.reportFailure = reportFailure;
+        setThread(hub.newGreenThread(this::body));
+    }
+
+    /** Queues the thread on its hub: it starts at the spawner's next yield. */
+    void start() {
+        thread.start();
+    }
+
+    /** Starts the thread after a delay, unless it is cancelled first. */
+    void startAfter(java.time.Duration delay) {
+        startTimer = hub.schedule(delay, thread::start);
+    }
+
+    @Override
+    public Hub hub() {
+        return hub;
+    }
+
+    private void body() {
+        bindToCurrentThread();
+        if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+            return; // killed or cancelled before it started: already complete
+        }
+        if (hub.isStopping()) {
+            complete(null, new GreenThreadExit());
+            return;
+        }
+        hub.register(this);
+        started = true;
+        T r = null;
+        Throwable f = null;
+        try {
+            r = fn.call();
+        } catch (Throwable t) {
+            f = t;
+        }
+        if (f instanceof InterruptedException && wasKilled()) {
+            f = new GreenThreadExit(); // a kill interrupted a JDK blocking call
+        }
+        hub.unregister(this);
+        complete(r, f);
+        if (f != null && reportFailure && !(f instanceof GreenThreadExit)) {
+            Report.error("exception in green thread " + name(), f);
+        }
+    }
+
+    private void complete(T r, Throwable f) {
+        ArrayList<Thread> toWake;
+        boolean resolve;
+        synchronized (this) {
+            result = r;
+            failure = f;
+            state = DONE;
+            toWake = waiters;
+            waiters = null;
+            resolve = links != null && !links.isEmpty() && !resolvingLinks;
+            resolvingLinks |= resolve;
+        }
+        wakeAll(toWake);
+        if (resolve) {
+            resolveLinks();
+        }
+    }
+
+    private static void wakeAll(ArrayList<Thread> threads) {
+        if (threads != null) {
+            for (Thread t : threads) {
+                Parking.unpark(t);
+            }
+        }
+    }
+
+    @Override
+    protected void onKillsHandled() {
+        ArrayList<Thread> toWake;
+        synchronized (this) {
+            toWake = waiters == null ? null : new ArrayList<>(waiters);
+        }
+        wakeAll(toWake);
+    }
+
+    /**
+     * Blocks (green) until the thread is done; returns its result or rethrows its
+     * exception (unchecked as is, checked wrapped in {@link GreenException}). A killed
+     * thread makes it throw {@link GreenThreadExit}.
+     */
+    public T await() {
+        if (state != DONE) {
+            if (Thread.currentThread() == thread) {
+                throw new IllegalStateException("a green thread cannot await itself");
+            }
+            waitUntil(0);
+        }
+        if (failure != null) {
+            throw GreenException.rethrow(failure);
+        }
+        return result;
+    }
+
+    /** Parks the caller until done, or (killSeq > 0) until that kill was handled. */
+    private void waitUntil(int killSeq) {
+        Strand me = Strand.current();
+        synchronized (this) {
+            if (state == DONE) {
+                return;
+            }
+            if (waiters == null) {
+                waiters = new ArrayList<>(2);
+            }
+            waiters.add(me.javaThread());
+        }
+        try {
+            while (state != DONE && (killSeq == 0 || !killHandled(killSeq))) {
+                Parking.park(me, this, Parking.NO_DEADLINE);
+            }
+        } finally {
+            synchronized (this) {
+                if (waiters != null) {
+                    waiters.remove(me.javaThread());
+                }
+            }
+        }
+    }
+
+    /** Kills the thread with {@link GreenThreadExit}; see {@link #kill(Throwable)}. */
+    public void kill() {
+        kill(new GreenThreadExit());
+    }
+
+    /**
+     * Raises {@code t} inside the thread at its current blocking point and waits
+     * until it has handled it: ended, or (having caught it) blocked again. A thread
+     * that has not started never runs; its {@code await()} throws {@code t} and its
+     * links still run. Killing a finished thread does nothing; killing yourself throws at once.
+     */
+    public void kill(Throwable t) {
+        if (state == DONE) {
+            return;
+        }
+        if (Thread.currentThread() == thread) {
+            throw GreenException.rethrow(t);
+        }
+        if (STATE.compareAndSet(this, NEW, RUNNING)) {
+            if (startTimer != null) {
+                startTimer.cancel();
+            }
+            complete(null, t);
+            return;
+        }
+        int seq = deliver(t, true);
+        waitUntil(seq);
+    }
+
+    /** Kills the thread only if it has not started; returns whether it did. */
+    public boolean cancel() {
+        if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+            return false;
+        }
+        if (startTimer != null) {
+            startTimer.cancel();
+        }
+        complete(null, new GreenThreadExit());
+        return true;
+    }
+
+    /** Runs {@code callback} (in the hub) when the thread ends; at once if it has ended. */
+    public void link(Consumer<GreenThread<T>> callback) {
+        synchronized (this) {
+            if (links == null) {
+                links = new ArrayDeque<>(2);
+            }
+            links.add(callback);
+            if (state != DONE || resolvingLinks) {
+                return;
+            }
+            resolvingLinks = true;
+        }
+        resolveLinks();
+    }
+
+    /** Removes a callback added by {@link #link}; returns whether it was there. */
+    public synchronized boolean unlink(Consumer<GreenThread<T>> callback) {
+        return links != null && links.remove(callback);
+    }
+
+    private void resolveLinks() {
+        while (true) {
+            Consumer<GreenThread<T>> cb;
+            synchronized (this) {
+                cb = links == null ? null : links.poll();
+                if (cb == null) {
+                    resolvingLinks = false;
+                    return;
+                }
+            }
+            try {
+                cb.accept(this);
+            } catch (Throwable e) {
+                Report.error("link callback of " + name() + " failed", e);
+            }
+        }
+    }
+
+    /** Whether the thread has ended (returned, thrown, been killed or cancelled). */
+    public boolean isDone() {
+        return state == DONE;
+    }
+
+    /** Whether its function began to run. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** The thread's name. */
+    public String name() {
+        String n = thread.getName();
+        return n.isEmpty() ? "green-" + thread.threadId() : n;
+    }
+
+    /** The Java thread that is this green thread. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** The result of a thread known to be done (Green.run). */
+    T resultOrThrow() {
+        return await();
+    }
+
+    @Override
+    public String toString() {
+        return "GreenThread[" + name() + (state == DONE ? ", done" : started ? ", running" : ", new") + "]";
+    }
+}

@@ -1,0 +1,120 @@
+package org.greenhub.hub;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The portable poller over a java.nio {@link Selector}. Selectors are level-triggered,
+ * so interest is armed per wait and disarmed when it fires (one-shot), which keeps
+ * an idle writable socket from spinning the loop.
+ */
+final class NioPoller implements Poller {
+    private final Selector selector;
+
+    private NioPoller(Selector selector) {
+        this.selector = selector;
+    }
+
+    static Poller open() throws IOException {
+        return new NioPoller(Selector.open());
+    }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public void arm(PollState s, int interest) throws IOException {
+        int ops = ops(s, interest);
+        SelectionKey key = (SelectionKey) s.key;
+        try {
+            if (key == null || !key.isValid()) {
+                s.key = s.channel.register(selector, ops, s);
+                s.armed = interest;
+            } else if ((s.armed & interest) != interest) {
+                s.armed |= interest;
+                key.interestOps(ops(s, s.armed));
+            }
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            s.ready(ERROR);
+        }
+    }
+
+    /** The selector ops for {@code interest} that this channel supports in its current state. */
+    private static int ops(PollState s, int interest) {
+        int valid = s.channel.validOps();
+        int ops = 0;
+        if ((interest & READ) != 0) {
+            ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        }
+        if ((interest & WRITE) != 0) {
+            ops |= s.channel instanceof SocketChannel sc && sc.isConnectionPending()
+                    ? SelectionKey.OP_CONNECT : valid & SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
+
+    @Override
+    public void cancel(PollState s) {
+        SelectionKey key = (SelectionKey) s.key;
+        if (key != null) {
+            key.cancel();
+            s.key = null;
+            s.armed = 0;
+        }
+    }
+
+    @Override
+    public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+        int n;
+        if (timeoutNanos == 0) {
+            n = selector.selectNow();
+        } else if (timeoutNanos < 0) {
+            n = selector.select();
+        } else {
+            // Round up: a timer must never fire early.
+            n = selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int reported = 0;
+        for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+            SelectionKey key = it.next();
+            it.remove();
+            PollState s = (PollState) key.attachment();
+            int bits;
+            try {
+                int ready = key.readyOps();
+                bits = ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 ? READ : 0)
+                        | ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 ? WRITE : 0);
+                s.armed &= ~bits;
+                key.interestOps(ops(s, s.armed));
+            } catch (CancelledKeyException e) {
+                bits = ERROR;
+            }
+            sink.ready(s, bits);
+            reported++;
+        }
+        return reported;
+    }
+
+    @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.greenhub.hub;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Internal: the one way greenhub blocks a thread. A green thread parks on its hub
+ * (timed waits use the hub's timer heap); a plain thread parks like
+ * java.util.concurrent does. Either way a pending kill or {@code Timeout} is thrown
+ * on entry and on wake-up, so every primitive built on it is killable.
+ */
+public final class Parking {
+    /** A deadline that never comes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private Parking() {
+    }
+
+    /** The System.nanoTime() deadline {@code d} from now; null means none. */
+    public static long deadline(Duration d) {
+        if (d == null) {
+            return NO_DEADLINE;
+        }
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? System.nanoTime() : NO_DEADLINE;
+        }
+        long deadline = System.nanoTime() + nanos;
+        // Saturate instead of wrapping for very long timeouts.
+        return nanos > 0 && deadline - System.nanoTime() < 0 ? NO_DEADLINE : deadline;
+    }
+
+    /**
+     * Parks the current thread until it is unparked, the deadline passes, or a
+     * pending kill or timeout is thrown. Returns false when the deadline had passed;
+     * true otherwise, spuriously too: callers re-check their condition in a loop.
+     */
+    public static boolean park(Object blocker, long deadline) {
+        return park(Strand.current(), blocker, deadline);
+    }
+
+    /** {@link #park(Object, long)} for a caller that already has its strand. */
+    public static boolean park(Strand me, Object blocker, long deadline) {
+        me.checkPending();
+        if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+            return false;
+        }
+        Hub hub = me.hub();
+        me.parked = true;
+        try {
+            if (hub == null) {
+                if (deadline == NO_DEADLINE) {
+                    LockSupport.park(blocker);
+                } else {
+                    LockSupport.parkNanos(blocker, deadline - System.nanoTime());
+                }
+            } else if (deadline == NO_DEADLINE) {
+                LockSupport.park(blocker);
+            } else {
+                Timer wake = hub.scheduleAt(deadline, me.unparker());
+                LockSupport.park(blocker);
+                wake.cancel();
+            }
+        } finally {
+            me.parked = false;
+        }
+        me.checkPending();
+        return deadline == NO_DEADLINE || deadline - System.nanoTime() > 0;
+    }
+
+    /** Throws the current thread's pending kill or timeout, if any. */
+    public static void checkPending() {
+        Strand.current().checkPending();
+    }
+
+    /** Wakes a thread parked by {@link #park}. Any thread. */
+    public static void unpark(Thread t) {
+        LockSupport.unpark(t);
+    }
+}

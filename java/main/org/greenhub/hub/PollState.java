@@ -1,0 +1,84 @@
+package org.greenhub.hub;
+
+import java.nio.channels.SelectableChannel;
+
+/**
+ * The readiness state of one green channel: its descriptor (native pollers) or
+ * selectable channel (nio poller), the green threads waiting on it, and what the
+ * poller has reported that nobody has consumed yet.
+ *
+ * <p>One waiter per direction (Eventlet's "second simultaneous read" guard).
+ * A state is armed in at most one poller, the one of the hub that first waited on it.
+ */
+public final class PollState {
+    /** The descriptor, or -1 for a java.nio channel. */
+    public final int fd;
+    /** The java.nio channel, or null for a native descriptor. */
+    public final SelectableChannel channel;
+
+    // Owned by the poller the state is armed in (hub thread only).
+    Hub hub;              // the hub whose poller this state is armed in
+    int token = -1;       // native pollers: index in their table
+    Object key;           // nio poller: the SelectionKey
+    int armed;            // nio poller: interest bits currently armed
+
+    // Waiters and unconsumed readiness: written by the hub thread and by waiters.
+    volatile Thread reader;
+    volatile Thread writer;
+    volatile boolean readReady;
+    volatile boolean writeReady;
+    volatile boolean closed;
+
+    public PollState(int fd) {
+        this.fd = fd;
+        this.channel = null;
+    }
+
+    public PollState(SelectableChannel channel) {
+        this.fd = -1;
+        this.channel = channel;
+    }
+
+    /** The hub whose poller watches this state: bound on first wait, to the waiter's hub (plain threads: the default hub). */
+    synchronized Hub owner(Strand waiter) {
+        if (hub == null) {
+            Hub h = waiter.hub();
+            hub = h != null ? h : Hubs.defaultHub();
+        }
+        return hub;
+    }
+
+    /** Whether {@link #markClosed} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the channel closed and wakes its waiters; the caller then closes it. */
+    public void markClosed() {
+        closed = true;
+        Hub h = hub;
+        if (h != null) {
+            h.forget(this);
+        }
+        wake(reader);
+        wake(writer);
+    }
+
+    /** Called by the poller's hub when readiness arrives. */
+    void ready(int bits) {
+        if ((bits & (Poller.READ | Poller.ERROR)) != 0) {
+            readReady = true;
+            wake(reader);
+        }
+        if ((bits & (Poller.WRITE | Poller.ERROR)) != 0) {
+            writeReady = true;
+            wake(writer);
+        }
+    }
+
+    private static void wake(Thread t) {
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.greenhub.hub;
+
+/**
+ * A callback scheduled on a hub ({@link Hub#schedule}). Timers fire in deadline
+ * order, ties in the order they were scheduled. {@link #cancel} may be called from
+ * any thread; a cancelled timer leaves the hub's heap at once (or, from another
+ * thread, at the hub's next pass).
+ */
+public final class Timer {
+    final Hub hub;
+    final long deadline;   // System.nanoTime() based
+    final long seq;        // scheduling order, breaks deadline ties
+    final Runnable action;
+    int heapIndex = -1;    // position in the hub's heap; -1 when not in it
+    private volatile boolean cancelled;
+
+    Timer(Hub hub, long deadline, long seq, Runnable action) {
+        this.hub = hub;
+        this.deadline = deadline;
+        this.seq = seq;
+        this.action = action;
+    }
+
+    /** Stops the timer from firing; does nothing once it has fired. */
+    public void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        hub.removeTimer(this);
+    }
+
+    /** Whether {@link #cancel} was called. */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    boolean before(Timer o) {
+        long d = deadline - o.deadline;
+        return d < 0 || (d == 0 && seq < o.seq);
+    }
+}

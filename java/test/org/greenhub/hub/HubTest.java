@@ -1,0 +1,197 @@
+package org.greenhub.hub;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.greenhub.Green;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The hub loop: timers, thread-safe scheduling with wake-up, selection. */
+@Timeout(30)
+class HubTest {
+
+    @Test
+    void timersFireInDeadlineOrderWithTiesInSchedulingOrder() {
+        List<String> fired = new ArrayList<>();
+        Green.run(() -> {
+            Hub hub = Green.hub();
+            long base = System.nanoTime() + Duration.ofMillis(20).toNanos();
+            hub.scheduleAt(base + 2_000_000, () -> fired.add("late"));
+            hub.scheduleAt(base, () -> fired.add("tie-1"));
+            hub.scheduleAt(base, () -> fired.add("tie-2"));
+            hub.scheduleAt(base - 1_000_000, () -> fired.add("early"));
+            hub.scheduleAt(base, () -> fired.add("tie-3"));
+            Green.sleep(Duration.ofMillis(60));
+        });
+        assertEquals(List.of("early", "tie-1", "tie-2", "tie-3", "late"), fired);
+    }
+
+    @Test
+    void cancelledTimersNeverFireAndDoNotPileUp() {
+        Green.run(() -> {
+            Hub hub = Green.hub();
+            int before = hub.pendingTimers();
+            List<Timer> timers = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                timers.add(hub.schedule(Duration.ofHours(1), () -> fail("cancelled timer fired")));
+            }
+            assertEquals(before + 2000, hub.pendingTimers());
+            timers.forEach(Timer::cancel);
+            assertEquals(before, hub.pendingTimers(), "cancelled timers leave the heap at once");
+            for (int i = 0; i < 2000; i++) {
+                hub.schedule(Duration.ofMillis(1), () -> fail("cancelled")).cancel();
+                Green.sleep(); // timed sleeps of the loop itself come and go too
+            }
+            assertTrue(hub.pendingTimers() <= before + 1, "heap bounded: " + hub.pendingTimers());
+            Timer t = hub.schedule(Duration.ofMillis(1), () -> { });
+            assertFalse(t.isCancelled());
+            t.cancel();
+            assertTrue(t.isCancelled());
+        });
+    }
+
+    @Test
+    void aFailingTimerCallbackIsReportedAndTheLoopGoesOn() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        List<String> fired = new ArrayList<>();
+        try {
+            Green.run(() -> {
+                Hub hub = Green.hub();
+                hub.schedule(Duration.ofMillis(1), () -> {
+                    throw new IllegalStateException("timer-boom");
+                });
+                hub.schedule(Duration.ofMillis(2), () -> fired.add("next"));
+                Green.sleep(Duration.ofMillis(30));
+            });
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(List.of("next"), fired);
+        assertTrue(err.toString().contains("timer-boom"), err.toString());
+    }
+
+    @Test
+    void scheduleAndCancelFromAnotherThreadWakeTheIdleHub() throws Exception {
+        CountDownLatch fired = new CountDownLatch(1);
+        AtomicLong firedOn = new AtomicLong();
+        Green.run(() -> {
+            Hub hub = Green.hub();
+            Thread plain = new Thread(() -> {
+                Timer never = hub.schedule(Duration.ofMillis(50), () -> fail("cancelled from another thread"));
+                never.cancel();
+                hub.schedule(Duration.ZERO, () -> {
+                    firedOn.set(Thread.currentThread().threadId());
+                    fired.countDown();
+                });
+            });
+            plain.start();
+            // The hub is idle in its poller with no timer; the other thread's work must wake it.
+            Green.sleep(Duration.ofMillis(100));
+            plain.join();
+            assertTrue(fired.await(0, TimeUnit.SECONDS));
+        });
+        assertNotEquals(0, firedOn.get());
+    }
+
+    @Test
+    void unparkFromAnotherThreadWakesAParkedGreenThread() {
+        String r = Green.run(() -> {
+            Thread me = Thread.currentThread();
+            Thread waker = new Thread(() -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ignored) {
+                    // ends the waker early
+                }
+                Parking.unpark(me);
+            });
+            waker.start();
+            long t0 = System.nanoTime();
+            Parking.park(Strand.current(), this, Parking.deadline(Duration.ofSeconds(20)));
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+            waker.join();
+            return "woken";
+        });
+        assertEquals("woken", r);
+    }
+
+    @Test
+    void selectionAndAvailability() {
+        List<String> available = Hubs.available();
+        assertTrue(available.contains("nio"));
+        assertNull(Hubs.unavailabilityCause("nio"));
+        assertNotNull(Hubs.unavailabilityCause("select"));
+        assertTrue(Hubs.unavailabilityCause("select").contains("epoll, kqueue and nio"));
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
+            assertFalse(available.contains("kqueue") && HubTest.class.getResource("/META-INF/native") == null,
+                    "kqueue on Linux only through the test shim");
+        }
+        for (String name : available) {
+            assertNull(Hubs.unavailabilityCause(name), name);
+        }
+        String asked = System.getProperty("greenhub.hub");
+        if (asked != null) {
+            assertEquals(asked, Hubs.selected());
+            assertEquals(asked, Hubs.defaultHub().name());
+        }
+    }
+
+    @Test
+    void everyAvailableHubRunsGreenThreads() throws Exception {
+        for (String name : Hubs.available()) {
+            Hub hub = Hubs.newHub(name);
+            assertEquals(name, hub.name());
+            Thread carrier = new Thread(() -> hub.loop(hub::isStopping));
+            carrier.start();
+            CountDownLatch ran = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                hub.newGreenThread(() -> {
+                    Green.sleep(Duration.ofMillis(5));
+                    ran.countDown();
+                }).start();
+            }
+            assertTrue(ran.await(10, TimeUnit.SECONDS), name);
+            hub.schedule(Duration.ZERO, hub::stop);
+            carrier.join(10_000);
+            assertFalse(carrier.isAlive());
+            hub.close();
+        }
+    }
+
+    @Test
+    void timerHeapKeepsOrderUnderRandomRemovals() {
+        TimerHeap heap = new TimerHeap();
+        Hub hub = Hubs.defaultHub();
+        java.util.Random rnd = new java.util.Random(7);
+        List<Timer> all = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            Timer t = new Timer(hub, rnd.nextInt(1000), i + 1, () -> { });
+            all.add(t);
+            heap.add(t);
+        }
+        java.util.Collections.shuffle(all, rnd);
+        for (int i = 0; i < 2500; i++) {
+            heap.remove(all.get(i));
+        }
+        assertEquals(2500, heap.size());
+        Timer prev = null;
+        while (heap.size() > 0) {
+            Timer t = heap.poll();
+            if (prev != null) {
+                assertTrue(prev.before(t), "heap order");
+            }
+            prev = t;
+        }
+    }
+}
