@@ -44,6 +44,7 @@ public final class Hub {
     private volatile Thread carrier;
     private volatile boolean closed;
     private volatile boolean stopping;
+    private java.nio.ByteBuffer scratch; // hub thread only: staging for native I/O of heap buffers
     private Strand liveHead;   // live green threads, hub thread only
     private int liveCount;
 
@@ -236,6 +237,22 @@ public final class Hub {
             poller.wakeup();
         }
     }
+
+    /**
+     * Internal: a 64 KiB direct buffer for the green threads of this hub to stage
+     * heap data for native I/O. Safe to share: a green thread does not yield between
+     * filling or draining it and its system call.
+     */
+    public java.nio.ByteBuffer scratch() {
+        java.nio.ByteBuffer b = scratch;
+        if (b == null) {
+            scratch = b = java.nio.ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        }
+        return b.clear();
+    }
+
+    /** Size of {@link #scratch()}. */
+    public static final int SCRATCH_SIZE = 64 * 1024;
 
     /** Internal: records a green thread that started running (hub thread). */
     public void register(Strand s) {
