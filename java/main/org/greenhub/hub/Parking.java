@@ -2,12 +2,15 @@ package org.greenhub.hub;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import org.greenhub.GreenException;
 
 /**
  * Internal: the one way greenhub blocks a thread. A green thread parks on its hub
  * (timed waits use the hub's timer heap); a plain thread parks like
  * java.util.concurrent does. Either way a pending kill or {@code Timeout} is thrown
- * on entry and on wake-up, so every primitive built on it is killable.
+ * on entry and on wake-up, so every primitive built on it is killable. A thread
+ * interrupted while it waits (and not killed) gets a {@code GreenException} whose
+ * cause is an {@code InterruptedException}; its interrupt status stays set.
  */
 public final class Parking {
     /** A deadline that never comes. */
@@ -67,6 +70,11 @@ public final class Parking {
             me.parked = false;
         }
         me.checkPending();
+        if (Thread.currentThread().isInterrupted()) {
+            // LockSupport.park returns at once while interrupted: end the wait instead of spinning.
+            // The status stays set for the caller, as java.util.concurrent leaves it observable.
+            throw new GreenException(new InterruptedException("interrupted while waiting on " + blocker));
+        }
         return deadline == NO_DEADLINE || deadline - System.nanoTime() > 0;
     }
 

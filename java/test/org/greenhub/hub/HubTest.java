@@ -194,4 +194,23 @@ class HubTest {
             prev = t;
         }
     }
+
+    @Test
+    void anInterruptEndsAWaitInsteadOfSpinning() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread plain = new Thread(() -> {
+            try {
+                Parking.park(this, Parking.NO_DEADLINE);
+            } catch (Throwable t) {
+                seen.set(t);
+            }
+        });
+        plain.start();
+        Thread.sleep(20);
+        plain.interrupt();
+        plain.join(10_000);
+        assertFalse(plain.isAlive());
+        assertInstanceOf(org.greenhub.GreenException.class, seen.get());
+        assertInstanceOf(InterruptedException.class, seen.get().getCause());
+    }
 }

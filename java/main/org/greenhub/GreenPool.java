@@ -1,0 +1,337 @@
+package org.greenhub;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.Strand;
+import org.greenhub.queue.LightQueue;
+
+/**
+ * eventlet.greenpool.GreenPool: runs at most {@code size} green threads at once.
+ * {@code spawn} blocks the caller while the pool is full (slots go to blocked
+ * spawners first come, first served); a spawn on a full pool made from one of the
+ * pool's own green threads runs the function inline instead of deadlocking, and
+ * then, as in Eventlet, an exception it throws propagates to that caller.
+ */
+public class GreenPool {
+    private int size;                                           // guarded by this
+    private int running;                                        // slots taken, guarded by this
+    private final ArrayDeque<Spawner> spawners = new ArrayDeque<>(); // guarded by this
+    private final ArrayList<Thread> idleWaiters = new ArrayList<>(); // waitAll, guarded by this
+    private final Set<Thread> members = ConcurrentHashMap.newKeySet(); // threads running a task of this pool
+
+    /** A pool of 1000. */
+    public GreenPool() {
+        this(1000);
+    }
+
+    public GreenPool(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("pool size must be >= 0: " + size);
+        }
+        this.size = size;
+    }
+
+    private static final class Spawner {
+        final Thread thread = Thread.currentThread();
+        volatile boolean granted;
+    }
+
+    // ---- spawning -------------------------------------------------------------------
+
+    /** Runs {@code fn} in a new green thread of the pool, first waiting for a free slot. */
+    public <T> GreenThread<T> spawn(Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        if (!takeSlot()) {
+            T r;
+            try {
+                r = fn.call(); // full, and called from inside the pool: inline
+            } catch (Exception e) {
+                throw GreenException.rethrow(e);
+            }
+            return Green.spawn(() -> r);
+        }
+        // The slot is freed as the task ends (before await() returns) or, for a thread
+        // killed before it started, by the link: whichever comes first.
+        AtomicBoolean freed = new AtomicBoolean();
+        GreenThread<T> g;
+        try {
+            g = Green.spawn(() -> {
+                Thread me = Thread.currentThread();
+                members.add(me);
+                try {
+                    return fn.call();
+                } finally {
+                    members.remove(me);
+                    if (freed.compareAndSet(false, true)) {
+                        releaseSlot();
+                    }
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            releaseSlot();
+            throw e;
+        }
+        g.link(x -> {
+            if (freed.compareAndSet(false, true)) {
+                releaseSlot();
+            }
+        });
+        return g;
+    }
+
+    /** {@link #spawn(Callable)} for a body without a result. */
+    public GreenThread<Void> spawn(GreenRunnable fn) {
+        return spawn(Green.callable(fn));
+    }
+
+    /**
+     * Like spawn without a handle; an exception escaping {@code fn} is reported
+     * (printed once). Run inline (full pool, called from its own thread) it propagates.
+     */
+    public void spawnN(GreenRunnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        if (!takeSlot()) {
+            try {
+                fn.run();
+            } catch (Exception e) {
+                throw GreenException.rethrow(e);
+            }
+            return;
+        }
+        try {
+            Green.spawnN(() -> {
+                Thread me = Thread.currentThread();
+                members.add(me);
+                try {
+                    fn.run();
+                } finally {
+                    members.remove(me);
+                    releaseSlot();
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            releaseSlot();
+            throw e;
+        }
+    }
+
+    /** Takes a slot, blocking while full; false (no slot taken) when full and the caller is one of ours. */
+    private boolean takeSlot() {
+        Spawner w;
+        synchronized (this) {
+            if (running < size && spawners.isEmpty()) {
+                running++;
+                return true;
+            }
+            if (members.contains(Thread.currentThread())) {
+                return false;
+            }
+            w = new Spawner();
+            spawners.addLast(w);
+        }
+        Strand me = Strand.current();
+        boolean returning = false;
+        try {
+            while (!w.granted) {
+                Parking.park(me, this, Parking.NO_DEADLINE);
+            }
+            returning = true;
+        } finally {
+            synchronized (this) {
+                if (!w.granted) {
+                    spawners.remove(w);
+                } else if (!returning) {
+                    running--;       // granted, but leaving with an exception
+                    slotsChanged();
+                }
+            }
+        }
+        return true;
+    }
+
+    private void releaseSlot() {
+        synchronized (this) {
+            running--;
+            slotsChanged();
+        }
+    }
+
+    /** Under the lock: hands free slots to waiting spawners; wakes waitAll at zero. */
+    private void slotsChanged() {
+        while (running < size && !spawners.isEmpty()) {
+            running++;
+            Spawner s = spawners.pollFirst();
+            s.granted = true;
+            Parking.unpark(s.thread);
+        }
+        if (running == 0) {
+            for (Thread t : idleWaiters) {
+                Parking.unpark(t);
+            }
+        }
+    }
+
+    // ---- mapping --------------------------------------------------------------------
+
+    /**
+     * Applies {@code fn} to every arg concurrently; results come in input order, an
+     * element's exception is rethrown by next() at its position (the consumer may go
+     * on). At most {@code size} elements are started ahead of the consumer.
+     */
+    public <A, R> Iterator<R> imap(GreenFunction<A, R> fn, Iterable<A> args) {
+        Objects.requireNonNull(fn, "fn");
+        Iterator<A> in = args.iterator();
+        return new Iterator<R>() {
+            private final ArrayDeque<GreenThread<R>> ahead = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                return !ahead.isEmpty() || in.hasNext();
+            }
+
+            @Override
+            public R next() {
+                while (ahead.size() < aheadLimit() && in.hasNext()) {
+                    A a = in.next();
+                    ahead.addLast(spawn(() -> fn.apply(a)));
+                }
+                GreenThread<R> g = ahead.peekFirst();
+                if (g == null) {
+                    throw new NoSuchElementException();
+                }
+                awaitDone(g); // interrupted: the element stays for the next call
+                ahead.pollFirst();
+                return g.await();
+            }
+        };
+    }
+
+    /** Like {@link #imap} but results come as they complete. */
+    public <A, R> Iterator<R> imapUnordered(GreenFunction<A, R> fn, Iterable<A> args) {
+        Objects.requireNonNull(fn, "fn");
+        Iterator<A> in = args.iterator();
+        return new Iterator<R>() {
+            private final LightQueue<GreenThread<R>> completed = new LightQueue<>();
+            private int inFlight;
+
+            @Override
+            public boolean hasNext() {
+                return inFlight > 0 || in.hasNext();
+            }
+
+            @Override
+            public R next() {
+                while (inFlight < aheadLimit() && in.hasNext()) {
+                    A a = in.next();
+                    spawn(() -> fn.apply(a)).link(completed::offer);
+                    inFlight++;
+                }
+                if (inFlight == 0) {
+                    throw new NoSuchElementException();
+                }
+                GreenThread<R> g = completed.get();
+                inFlight--;
+                return g.await();
+            }
+        };
+    }
+
+    /**
+     * Waits until {@code g} is done. Throws only what interrupts the caller (its
+     * kill or Timeout), never {@code g}'s own exception: that one await() rethrows.
+     */
+    static void awaitDone(GreenThread<?> g) {
+        try {
+            g.await();
+        } catch (Throwable t) {
+            if (!isOutcomeOf(g, t)) {
+                throw t;
+            }
+        }
+    }
+
+    private static boolean isOutcomeOf(GreenThread<?> g, Throwable t) {
+        if (!g.isDone()) {
+            return false;
+        }
+        try {
+            g.await();
+            return false;
+        } catch (Throwable own) {
+            return own == t || own instanceof GreenException && t instanceof GreenException
+                    && own.getCause() == t.getCause();
+        }
+    }
+
+    private synchronized int aheadLimit() {
+        return Math.max(1, size);
+    }
+
+    // ---- state ----------------------------------------------------------------------
+
+    /** Blocks until no green thread of the pool runs; IllegalStateException from inside the pool. */
+    public void waitAll() {
+        Thread t = Thread.currentThread();
+        if (members.contains(t)) {
+            throw new IllegalStateException("waitAll() from one of the pool's own green threads would never return");
+        }
+        Strand me = Strand.current();
+        synchronized (this) {
+            if (running == 0) {
+                return;
+            }
+            idleWaiters.add(t);
+        }
+        try {
+            while (true) {
+                synchronized (this) {
+                    if (running == 0) {
+                        return;
+                    }
+                }
+                Parking.park(me, this, Parking.NO_DEADLINE);
+            }
+        } finally {
+            synchronized (this) {
+                idleWaiters.remove(t);
+            }
+        }
+    }
+
+    /** Changes the size; growing releases blocked spawners, shrinking never kills running work. */
+    public synchronized void resize(int newSize) {
+        if (newSize < 0) {
+            throw new IllegalArgumentException("pool size must be >= 0: " + newSize);
+        }
+        size = newSize;
+        slotsChanged();
+    }
+
+    /** Green threads of the pool running (or about to start). */
+    public synchronized int running() {
+        return running;
+    }
+
+    /** Slots free: size minus running (negative after a shrink below running, as Eventlet's). */
+    public synchronized int free() {
+        return size - running;
+    }
+
+    /** Callers blocked in spawn. */
+    public synchronized int waiting() {
+        return spawners.size();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "GreenPool[size=" + size + ", running=" + running + ", waiting=" + spawners.size() + "]";
+    }
+}

@@ -1,0 +1,200 @@
+package org.greenhub.pools;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.greenhub.TimeoutExpired;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.Strand;
+
+/**
+ * eventlet.pools.Pool: a pool of reusable items (connections, ...). {@code get}
+ * returns a free item, else creates one while fewer than {@code maxSize} exist,
+ * else blocks; {@code put} hands the item straight to the longest waiting getter.
+ * {@code create} runs outside the pool's lock and may block; if it throws, the count
+ * is rolled back (and a waiting getter may create instead). Safe across hubs and
+ * from plain threads.
+ */
+public class ResourcePool<T> {
+    private final Supplier<T> create;
+    private final ArrayDeque<T> free = new ArrayDeque<>();           // guarded by this
+    private final ArrayDeque<Waiter<T>> getters = new ArrayDeque<>(); // guarded by this
+    private int maxSize;                                              // guarded by this
+    private int count;                                                // items in existence or being created
+
+    /** Creates {@code minSize} items up front; never more than {@code maxSize} exist. */
+    public ResourcePool(int minSize, int maxSize, Supplier<T> create) {
+        if (minSize < 0 || maxSize < minSize) {
+            throw new IllegalArgumentException("need 0 <= minSize <= maxSize: " + minSize + ", " + maxSize);
+        }
+        this.create = Objects.requireNonNull(create, "create");
+        this.maxSize = maxSize;
+        for (int i = 0; i < minSize; i++) {
+            free.add(create.get());
+            count++;
+        }
+    }
+
+    /** A blocked getter: served with an item, or (item null) with the right to create one. */
+    private static final class Waiter<T> {
+        final Thread thread = Thread.currentThread();
+        T item;
+        volatile boolean done;
+
+        void serve(T t) {
+            item = t;
+            done = true;
+            Parking.unpark(thread);
+        }
+    }
+
+    /** A free item, else a new one while fewer than maxSize exist, else blocks for a put. */
+    public T get() {
+        return get((Duration) null);
+    }
+
+    /** Like {@link #get()}, throwing {@link TimeoutExpired} when {@code timeout} passes first (null: none). */
+    public T get(Duration timeout) {
+        long deadline = Parking.deadline(timeout);
+        Waiter<T> w;
+        synchronized (this) {
+            T item = free.pollFirst();
+            if (item != null) {
+                return item;
+            }
+            if (count < maxSize) {
+                count++;
+                w = null;
+            } else {
+                w = new Waiter<>();
+                getters.addLast(w);
+            }
+        }
+        if (w == null) {
+            return createCounted();
+        }
+        Strand me = Strand.current();
+        boolean returning = false;
+        try {
+            while (!w.done && Parking.park(me, this, deadline)) {
+                // spurious wake-up
+            }
+            returning = true;
+        } finally {
+            synchronized (this) {
+                if (!w.done) {
+                    getters.remove(w);
+                } else if (!returning) {
+                    // served, but leaving with an exception: pass on what we were given
+                    if (w.item != null) {
+                        handOver(w.item, true);
+                    } else {
+                        count--;
+                        grantCreates();
+                    }
+                }
+            }
+        }
+        if (!w.done) {
+            throw new TimeoutExpired(null);
+        }
+        return w.item != null ? w.item : createCounted();
+    }
+
+    /** Creates an item already counted; rolls the count back if create throws. */
+    private T createCounted() {
+        boolean ok = false;
+        try {
+            T t = Objects.requireNonNull(create.get(), "create returned null");
+            ok = true;
+            return t;
+        } finally {
+            if (!ok) {
+                synchronized (this) {
+                    count--;
+                    grantCreates();
+                }
+            }
+        }
+    }
+
+    /** Lets waiting getters create while there is room (after a resize up or a failed create). */
+    private void grantCreates() {
+        while (count < maxSize && !getters.isEmpty()) {
+            count++;
+            getters.pollFirst().serve(null);
+        }
+    }
+
+    /** Returns an item: to the longest waiting getter, else to the free list. Above maxSize (after a shrink) it is dropped. */
+    public void put(T item) {
+        Objects.requireNonNull(item, "item");
+        synchronized (this) {
+            if (count > maxSize) {
+                count--;
+                return;
+            }
+            handOver(item, false);
+        }
+    }
+
+    private void handOver(T item, boolean atHead) {
+        Waiter<T> w = getters.pollFirst();
+        if (w != null) {
+            w.serve(item);
+        } else if (atHead) {
+            free.addFirst(item);
+        } else {
+            free.addLast(item);
+        }
+    }
+
+    /** Gets an item and returns a lease whose close() puts it back. */
+    public Lease<T> lease() {
+        T item = get();
+        return new Lease<>() {
+            private boolean closed;
+
+            @Override
+            public T get() {
+                return item;
+            }
+
+            @Override
+            public void close() {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                }
+                put(item);
+            }
+        };
+    }
+
+    /** Items a get could have without blocking: free ones plus room to create. */
+    public synchronized int free() {
+        return free.size() + Math.max(0, maxSize - count);
+    }
+
+    /** Number of threads blocked in get. */
+    public synchronized int waiting() {
+        return getters.size();
+    }
+
+    /** Items in existence (free, in use, or being created). */
+    public synchronized int size() {
+        return count;
+    }
+
+    /** Changes maxSize; growing lets waiting getters create, shrinking drops items as they are put back. */
+    public synchronized void resize(int maxSize) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("maxSize must be >= 0: " + maxSize);
+        }
+        this.maxSize = maxSize;
+        grantCreates();
+    }
+}

@@ -1,0 +1,8 @@
+package org.greenhub.queue;
+
+/** Thrown by a timed {@code get} when the queue stayed empty. */
+public class QueueEmpty extends RuntimeException {
+    public QueueEmpty() {
+        super("queue empty");
+    }
+}

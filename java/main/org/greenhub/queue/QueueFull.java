@@ -1,0 +1,8 @@
+package org.greenhub.queue;
+
+/** Thrown by a timed {@code put} when the queue stayed full. */
+public class QueueFull extends RuntimeException {
+    public QueueFull() {
+        super("queue full");
+    }
+}

@@ -1,0 +1,138 @@
+package org.greenhub.sync;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.Strand;
+
+/**
+ * eventlet.semaphore.Semaphore, fair: waiters are served first come, first served,
+ * and a release with waiters hands its permit straight to the first of them (so a
+ * thread that releases and at once re-acquires queues behind it). A waiter that
+ * gives up (timeout, kill) after it was handed a permit passes the permit on.
+ */
+public class GreenSemaphore {
+    private int count;                                         // guarded by this; < 0 only via takeBack
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
+    private final int bound;                                   // release may not raise count above it
+
+    public GreenSemaphore(int count) {
+        this(count, Integer.MAX_VALUE);
+    }
+
+    GreenSemaphore(int count, int bound) {
+        if (count < 0) {
+            throw new IllegalArgumentException("semaphore count must be >= 0: " + count);
+        }
+        this.count = count;
+        this.bound = bound;
+    }
+
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        volatile boolean granted;
+    }
+
+    /** Takes a permit, blocking until one is free. */
+    public void acquire() {
+        acquire(Parking.NO_DEADLINE);
+    }
+
+    /** Takes a permit, waiting at most {@code timeout} (null: no limit); returns whether it got one. */
+    public boolean acquire(Duration timeout) {
+        return acquire(Parking.deadline(timeout));
+    }
+
+    /** Takes a permit if one is free right now (and nobody waits); never blocks. */
+    public synchronized boolean tryAcquire() {
+        if (count > 0) {
+            count--;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean acquire(long deadline) {
+        Waiter w;
+        synchronized (this) {
+            if (count > 0) {
+                count--;
+                return true;
+            }
+            if (deadline != Parking.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                return false;
+            }
+            w = new Waiter();
+            waiters.addLast(w);
+        }
+        Strand me = Strand.current();
+        boolean returning = false;
+        try {
+            while (!w.granted && Parking.park(me, this, deadline)) {
+                // spurious wake-up
+            }
+            returning = true;
+        } finally {
+            synchronized (this) {
+                if (!w.granted) {
+                    waiters.remove(w);
+                } else if (!returning) {
+                    give(); // granted, but leaving with an exception: pass the permit on
+                }
+            }
+        }
+        return w.granted;
+    }
+
+    /** Returns a permit: to the first waiter if any, else to the count. */
+    public synchronized void release() {
+        if (waiters.isEmpty() && count >= bound) {
+            throw new IllegalStateException("semaphore released too many times");
+        }
+        give();
+    }
+
+    private void give() {
+        Waiter w = count < 0 ? null : waiters.pollFirst(); // below zero: pay the debt first
+        if (w != null) {
+            w.granted = true;
+            Parking.unpark(w.thread);
+        } else {
+            count++;
+        }
+    }
+
+    /** Takes a permit back without waiting, letting the count go below zero (CappedGreenSemaphore). */
+    synchronized void takeBack() {
+        count--;
+    }
+
+    /** Free permits minus waiters, as Eventlet's balance. */
+    public synchronized int balance() {
+        return count - waiters.size();
+    }
+
+    /** Acquires a permit and returns a handle whose close() releases it: for try-with-resources. */
+    public Permit enter() {
+        acquire();
+        return new Permit() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                }
+                release();
+            }
+        };
+    }
+
+    @Override
+    public synchronized String toString() {
+        return getClass().getSimpleName() + "[count=" + count + ", waiters=" + waiters.size() + "]";
+    }
+}
