@@ -1,12 +1,17 @@
 package org.greenhub;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.greenhub.hub.Hub;
 import org.greenhub.hub.Hubs;
 import org.greenhub.hub.Parking;
+import org.greenhub.hub.Report;
 import org.greenhub.hub.Strand;
+import org.greenhub.net.GreenServerSocket;
+import org.greenhub.net.GreenSocket;
 
 /**
  * The {@code import eventlet} facade: run a hub, spawn green threads, sleep, time out.
@@ -127,6 +132,103 @@ public final class Green {
     /** The hub of the current thread (on a plain thread: the default hub). */
     public static Hub hub() {
         return Hub.current();
+    }
+
+    // ---- sockets ------------------------------------------------------------------
+
+    /** eventlet.listen: a socket bound to {@code addr}, listening, with SO_REUSEADDR set (backlog 50). */
+    public static GreenServerSocket listen(InetSocketAddress addr) throws IOException {
+        return listen(addr, 50);
+    }
+
+    /** eventlet.listen with a backlog. */
+    public static GreenServerSocket listen(InetSocketAddress addr, int backlog) throws IOException {
+        return GreenServerSocket.bind(addr, backlog, false);
+    }
+
+    /** eventlet.listen; {@code reusePort} sets SO_REUSEPORT so that one listener per hub can share the port. */
+    public static GreenServerSocket listen(InetSocketAddress addr, int backlog, boolean reusePort) throws IOException {
+        return GreenServerSocket.bind(addr, backlog, reusePort);
+    }
+
+    /** eventlet.connect. */
+    public static GreenSocket connect(InetSocketAddress addr) throws IOException {
+        return GreenSocket.connect(addr);
+    }
+
+    /** eventlet.connect to {@code host:port}. */
+    public static GreenSocket connect(String host, int port) throws IOException {
+        return GreenSocket.connect(new InetSocketAddress(host, port));
+    }
+
+    /** {@link #serve(GreenServerSocket, SocketHandler, int)} with at most 1000 connections at once. */
+    public static void serve(GreenServerSocket server, SocketHandler handle) throws IOException {
+        serve(server, handle, 1000);
+    }
+
+    /**
+     * eventlet.serve: accepts connections and handles each in its own green thread,
+     * at most {@code concurrency} at once (at the limit it stops accepting until one
+     * ends). Each connection is closed when its handler returns or throws. A handler
+     * that throws {@link StopServe} ends the loop and serve returns; any other
+     * exception is printed once and serving goes on. Serve also returns when the
+     * server socket is closed. Accept errors such as too many open files back off
+     * (10 ms doubling to 1 s) instead of spinning.
+     */
+    public static void serve(GreenServerSocket server, SocketHandler handle, int concurrency) throws IOException {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(handle, "handle");
+        Strand me = Strand.current();
+        StopServe[] stop = new StopServe[1]; // the first StopServe a handler threw, guarded by itself
+        GreenPool pool = new GreenPool(concurrency);
+        long backoffMillis = 0;
+        try {
+            while (server.isOpen()) {
+                GreenSocket client;
+                try {
+                    client = server.accept();
+                    backoffMillis = 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                } catch (IOException e) {
+                    if (!server.isOpen()) {
+                        return;
+                    }
+                    backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
+                    if (backoffMillis == 10) {
+                        Report.error("accept failed on " + server + "; backing off", e);
+                    }
+                    sleep(backoffMillis);
+                    continue;
+                }
+                pool.spawnN(() -> {
+                    try (client) {
+                        handle.handle(client);
+                    } catch (StopServe s) {
+                        synchronized (stop) {
+                            if (stop[0] == null) {
+                                stop[0] = s;
+                                me.deliver(s, false); // thrown in the accept loop at its blocking point
+                            }
+                        }
+                    } catch (GreenThreadExit killed) {
+                        throw killed; // not a handler failure: the thread was killed
+                    } catch (Throwable t) {
+                        Report.error("connection handler failed for " + client, t);
+                    }
+                });
+            }
+        } catch (StopServe s) {
+            // a handler asked the loop to end
+        } finally {
+            synchronized (stop) {
+                if (stop[0] == null) {
+                    stop[0] = new StopServe(); // later StopServes are not delivered
+                } else {
+                    me.withdraw(stop[0]);      // delivered but not thrown: the loop ended otherwise
+                }
+            }
+        }
     }
 
     // ---- timeouts -----------------------------------------------------------------

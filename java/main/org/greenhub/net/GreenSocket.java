@@ -1,0 +1,264 @@
+package org.greenhub.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import org.greenhub.hub.Hub;
+import org.greenhub.hub.Interest;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.PollState;
+
+/**
+ * A green TCP socket: calls look blocking, but a green thread that would block
+ * parks on its hub until the socket is ready. From a plain thread the same calls
+ * block only that thread. One reader and one writer may wait at a time; a socket
+ * closed while another thread waits on it wakes that thread with an IOException.
+ */
+public final class GreenSocket implements GreenChannel {
+    private final SocketIo io;
+    private volatile Duration timeout;
+    private volatile boolean closed;
+    private InputStream in;
+    private OutputStream out;
+
+    GreenSocket(SocketIo io) {
+        this.io = io;
+    }
+
+    /** Connects to {@code addr} (eventlet.connect), waiting as long as the OS allows. */
+    public static GreenSocket connect(InetSocketAddress addr) throws IOException {
+        return connect(addr, null);
+    }
+
+    /** Connects to {@code addr}; a {@link SocketTimeoutException} after {@code timeout} (null: none). */
+    public static GreenSocket connect(InetSocketAddress addr, Duration timeout) throws IOException {
+        InetSocketAddress to = resolved(addr);
+        GreenSocket s = new GreenSocket(SocketIo.open(SocketIo.Kind.STREAM, NativeIo.isIpv6(to)));
+        try {
+            if (!s.io.startConnect(to)) {
+                s.await(Interest.WRITE, Parking.deadline(timeout), "connect to " + to);
+                s.io.finishConnect(to);
+            }
+            return s;
+        } catch (Throwable t) {
+            s.close();
+            throw t;
+        }
+    }
+
+    static InetSocketAddress resolved(InetSocketAddress a) throws UnknownHostException {
+        Objects.requireNonNull(a, "address");
+        if (!a.isUnresolved()) {
+            return a;
+        }
+        return new InetSocketAddress(InetAddress.getByName(a.getHostString()), a.getPort());
+    }
+
+    /** Waits for readiness; SocketTimeoutException at the deadline, SocketException once closed. */
+    void await(Interest interest, long deadline, String what) throws IOException {
+        try {
+            if (!Hub.awaitReady(io.state(), interest, deadline)) {
+                throw new SocketTimeoutException(what + " timed out");
+            }
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    /** Reads into {@code dst}; bytes read, -1 at end of stream (0 only when dst is full). */
+    public int recv(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        long deadline = Parking.deadline(timeout);
+        while (true) {
+            int n = io.read(dst);
+            if (n != 0) {
+                return n;
+            }
+            await(Interest.READ, deadline, "Read");
+        }
+    }
+
+    /** Reads into {@code b[off..off+len)}; bytes read, -1 at end of stream. */
+    public int recv(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        return recv(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Reads at most {@code max} bytes; an empty array at end of stream. */
+    public byte[] recv(int max) throws IOException {
+        if (max < 0) {
+            throw new IllegalArgumentException("max < 0: " + max);
+        }
+        byte[] b = new byte[max];
+        int n = recv(b, 0, max);
+        return n <= 0 ? new byte[0] : n == max ? b : Arrays.copyOf(b, n);
+    }
+
+    /** Writes some of {@code src}, waiting until at least one byte can be written; bytes written. */
+    public int send(ByteBuffer src) throws IOException {
+        ensureOpen();
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        long deadline = Parking.deadline(timeout);
+        while (true) {
+            int n = io.write(src);
+            if (n > 0) {
+                return n;
+            }
+            await(Interest.WRITE, deadline, "Write");
+        }
+    }
+
+    /** Writes every byte of {@code src}, however the kernel splits the writes. */
+    public void sendAll(ByteBuffer src) throws IOException {
+        ensureOpen();
+        long deadline = Parking.deadline(timeout);
+        while (src.hasRemaining()) {
+            if (io.write(src) == 0) {
+                await(Interest.WRITE, deadline, "Write");
+            }
+        }
+    }
+
+    /** Writes every byte of {@code b}. */
+    public void sendAll(byte[] b) throws IOException {
+        sendAll(ByteBuffer.wrap(b));
+    }
+
+    /** The timeout of each blocking call ({@link SocketTimeoutException}); null: none. */
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** The current timeout (null: none). */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Ends the output direction (the peer reads end of stream). */
+    public void shutdownOutput() throws IOException {
+        ensureOpen();
+        io.shutdownOutput();
+    }
+
+    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        io.state().markClosed();
+        io.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public PollState pollState() {
+        return io.state();
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        return io.localAddress();
+    }
+
+    public InetSocketAddress remoteAddress() throws IOException {
+        ensureOpen();
+        return io.remoteAddress();
+    }
+
+    /** Sets a socket option (TCP_NODELAY, SO_KEEPALIVE, SO_RCVBUF, SO_SNDBUF, SO_LINGER, ...). */
+    public <T> GreenSocket setOption(SocketOption<T> option, T value) throws IOException {
+        ensureOpen();
+        io.setOption(option, value);
+        return this;
+    }
+
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        ensureOpen();
+        return io.getOption(option);
+    }
+
+    /** A stream view for code that wants java.io; closing it closes the socket. */
+    public synchronized InputStream inputStream() {
+        if (in == null) {
+            in = new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return len == 0 ? 0 : recv(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    GreenSocket.this.close();
+                }
+            };
+        }
+        return in;
+    }
+
+    /** A stream view for code that wants java.io; closing it closes the socket. */
+    public synchronized OutputStream outputStream() {
+        if (out == null) {
+            out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    sendAll(new byte[] {(byte) b});
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    Objects.checkFromIndexSize(off, len, b.length);
+                    sendAll(ByteBuffer.wrap(b, off, len));
+                }
+
+                @Override
+                public void close() throws IOException {
+                    GreenSocket.this.close();
+                }
+            };
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return "GreenSocket[" + (closed ? "closed" : io.localAddress() + " -> " + io.remoteAddress()) + "]";
+        } catch (IOException e) {
+            return "GreenSocket[" + e.getMessage() + "]";
+        }
+    }
+}

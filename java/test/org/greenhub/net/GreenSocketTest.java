@@ -1,0 +1,332 @@
+package org.greenhub.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.greenhub.Green;
+import org.greenhub.GreenThread;
+import org.greenhub.StopServe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Green TCP sockets on the selected hub. Everything listens on 127.0.0.1. */
+@Timeout(60)
+class GreenSocketTest {
+    static final InetSocketAddress ANY_LOCAL = new InetSocketAddress("127.0.0.1", 0);
+
+    @Test
+    void echoRoundTripAndAddresses() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                InetSocketAddress at = server.localAddress();
+                assertEquals("127.0.0.1", at.getAddress().getHostAddress());
+                assertTrue(at.getPort() > 0);
+                GreenThread<String> echo = Green.spawn(() -> {
+                    try (GreenSocket c = server.accept()) {
+                        byte[] got = c.recv(100);
+                        c.sendAll(got);
+                        return new String(got, StandardCharsets.UTF_8);
+                    }
+                });
+                try (GreenSocket s = Green.connect("127.0.0.1", at.getPort())) {
+                    assertEquals(at, s.remoteAddress());
+                    s.sendAll("hello".getBytes(StandardCharsets.UTF_8));
+                    assertEquals("hello", new String(s.recv(100), StandardCharsets.UTF_8));
+                    assertArrayEquals(new byte[0], s.recv(100), "end of stream after the peer closed");
+                    assertEquals(-1, s.recv(ByteBuffer.allocate(10)));
+                }
+                assertEquals("hello", echo.await());
+            }
+        });
+    }
+
+    @Test
+    void recvAndAcceptTimeOut() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                server.setTimeout(Duration.ofMillis(50));
+                assertThrows(SocketTimeoutException.class, server::accept);
+                try (GreenSocket s = Green.connect(server.localAddress());
+                     GreenSocket peer = acceptSoon(server)) {
+                    s.setTimeout(Duration.ofMillis(50));
+                    long t0 = System.nanoTime();
+                    assertThrows(SocketTimeoutException.class, () -> s.recv(10));
+                    assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(50).toNanos());
+                    assertTrue(s.isOpen(), "a timeout leaves the socket usable");
+                    peer.sendAll(new byte[] {1});
+                    assertArrayEquals(new byte[] {1}, s.recv(10));
+                }
+            }
+        });
+    }
+
+    private static GreenSocket acceptSoon(GreenServerSocket server) throws IOException {
+        server.setTimeout(Duration.ofSeconds(10));
+        return server.accept();
+    }
+
+    @Test
+    void sendToAPeerThatNeverReadsTimesOut() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+                 GreenSocket s = Green.connect(server.localAddress());
+                 GreenSocket peer = acceptSoon(server)) {
+                s.setTimeout(Duration.ofMillis(200));
+                byte[] chunk = new byte[1 << 20];
+                assertThrows(SocketTimeoutException.class, () -> {
+                    for (int i = 0; i < 512; i++) {
+                        s.sendAll(chunk);
+                    }
+                });
+                assertNotNull(peer);
+            }
+        });
+    }
+
+    @Test
+    void connectionRefusedIsAConnectException() {
+        Green.run(() -> {
+            int port;
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                port = server.localAddress().getPort();
+            }
+            ConnectException e = assertThrows(ConnectException.class, () -> Green.connect("127.0.0.1", port));
+            assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
+        });
+    }
+
+    @Test
+    void sendAllDelivers20MegabytesIntactWhileTheOtherSideSendsToo() {
+        byte[] data = new byte[20 << 20];
+        new Random(1).nextBytes(data);
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                GreenThread<byte[]> receiver = Green.spawn(() -> {
+                    try (GreenSocket c = server.accept()) {
+                        // full duplex: this side also sends a large buffer while it receives
+                        GreenThread<Void> back = Green.spawn(() -> c.sendAll(Arrays.copyOf(data, 4 << 20)));
+                        MessageDigest md = MessageDigest.getInstance("SHA-256");
+                        ByteBuffer buf = ByteBuffer.allocateDirect(100_000);
+                        long total = 0;
+                        while (c.recv(buf.clear()) > 0) {
+                            md.update(buf.flip());
+                            total += buf.limit();
+                        }
+                        back.await();
+                        assertEquals(data.length, total);
+                        return md.digest();
+                    }
+                });
+                try (GreenSocket s = Green.connect(server.localAddress())) {
+                    GreenThread<byte[]> reader = Green.spawn(() -> {
+                        ByteArrayOutputStream got = new ByteArrayOutputStream();
+                        byte[] b = new byte[65536];
+                        for (int n; got.size() < (4 << 20) && (n = s.recv(b, 0, b.length)) > 0; ) {
+                            got.write(b, 0, n);
+                        }
+                        return got.toByteArray();
+                    });
+                    s.sendAll(data);
+                    s.shutdownOutput();
+                    assertArrayEquals(Arrays.copyOf(data, 4 << 20), reader.await());
+                }
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), receiver.await());
+            }
+        });
+    }
+
+    @Test
+    void aSecondSimultaneousReaderIsRefused() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+                 GreenSocket s = Green.connect(server.localAddress());
+                 GreenSocket peer = acceptSoon(server)) {
+                GreenThread<byte[]> first = Green.spawn(() -> s.recv(10));
+                Green.sleep(); // first now waits
+                GreenThread<byte[]> second = Green.spawn(() -> s.recv(10));
+                IllegalStateException e = assertThrows(IllegalStateException.class, second::await);
+                assertTrue(e.getMessage().contains("second simultaneous read"), e.getMessage());
+                peer.sendAll(new byte[] {7});
+                assertArrayEquals(new byte[] {7}, first.await());
+            }
+        });
+    }
+
+    @Test
+    void closingASocketWakesItsWaiterWithAnIOException() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+                 GreenSocket s = Green.connect(server.localAddress());
+                 GreenSocket peer = acceptSoon(server)) {
+                GreenThread<byte[]> reader = Green.spawn(() -> s.recv(10));
+                GreenThread<GreenSocket> acceptor = Green.spawn(server::accept);
+                Green.sleep();
+                s.close();
+                server.close();
+                // A checked exception reaches await() wrapped in GreenException.
+                assertInstanceOf(SocketException.class, assertThrows(org.greenhub.GreenException.class, reader::await).getCause());
+                assertInstanceOf(SocketException.class, assertThrows(org.greenhub.GreenException.class, acceptor::await).getCause());
+                assertThrows(SocketException.class, () -> s.recv(1));
+                assertNotNull(peer);
+            }
+        });
+    }
+
+    @Test
+    void killAndTimeoutWakeARecvAtOnce() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+                 GreenSocket s = Green.connect(server.localAddress());
+                 GreenSocket peer = acceptSoon(server)) {
+                GreenThread<byte[]> reader = Green.spawn(() -> s.recv(10));
+                Green.sleep();
+                reader.kill();
+                assertThrows(org.greenhub.GreenThreadExit.class, reader::await);
+                // the socket is still usable and has no waiter left
+                assertEquals("x", Green.withTimeout(Duration.ofMillis(30), () -> new String(s.recv(10)), "x"));
+                peer.sendAll(new byte[] {'y'});
+                assertEquals("y", new String(s.recv(10)));
+            }
+        });
+    }
+
+    @Test
+    void streamsForJavaIo() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                Green.spawn(() -> {
+                    try (GreenSocket c = server.accept()) {
+                        c.inputStream().transferTo(c.outputStream());
+                    }
+                });
+                try (GreenSocket s = Green.connect(server.localAddress())) {
+                    OutputStream out = s.outputStream();
+                    out.write("line one\n".getBytes(StandardCharsets.UTF_8));
+                    out.write('!');
+                    s.shutdownOutput();
+                    InputStream in = s.inputStream();
+                    assertEquals("line one\n!", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        });
+    }
+
+    @Test
+    void optionsRoundTrip() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+                 GreenSocket s = Green.connect(server.localAddress())) {
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                assertTrue(s.getOption(StandardSocketOptions.TCP_NODELAY));
+                s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                assertTrue(s.getOption(StandardSocketOptions.SO_KEEPALIVE));
+            }
+        });
+    }
+
+    @Test
+    void socketsWorkFromPlainThreads() throws Exception {
+        try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+            Thread echo = new Thread(() -> {
+                try (GreenSocket c = server.accept()) {
+                    c.sendAll(c.recv(100));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            echo.start();
+            try (GreenSocket s = GreenSocket.connect(server.localAddress(), Duration.ofSeconds(10))) {
+                s.sendAll("plain".getBytes(StandardCharsets.UTF_8));
+                s.setTimeout(Duration.ofSeconds(10));
+                assertEquals("plain", new String(s.recv(100), StandardCharsets.UTF_8));
+            }
+            echo.join(10_000);
+            assertFalse(echo.isAlive());
+        }
+    }
+
+    @Test
+    void serveHandlesConnectionsReportsFailuresClosesClientsAndStops() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        AtomicInteger handled = new AtomicInteger();
+        try {
+            Green.run(() -> {
+                GreenServerSocket server = Green.listen(ANY_LOCAL);
+                InetSocketAddress at = server.localAddress();
+                GreenThread<Void> serving = Green.spawn(() -> Green.serve(server, c -> {
+                    String cmd = new String(c.recv(100), StandardCharsets.UTF_8);
+                    handled.incrementAndGet();
+                    switch (cmd) {
+                        case "fail" -> throw new IllegalStateException("handler-boom");
+                        case "stop" -> throw new StopServe();
+                        default -> c.sendAll(cmd.getBytes(StandardCharsets.UTF_8));
+                    }
+                }, 10));
+                for (String cmd : new String[] {"a", "fail", "b"}) {
+                    try (GreenSocket s = Green.connect(at)) {
+                        s.sendAll(cmd.getBytes(StandardCharsets.UTF_8));
+                        byte[] reply = s.recv(100);
+                        assertEquals(cmd.equals("fail") ? "" : cmd, new String(reply, StandardCharsets.UTF_8),
+                                "the connection is closed when the handler ends or throws");
+                    }
+                }
+                try (GreenSocket s = Green.connect(at)) {
+                    s.sendAll("stop".getBytes(StandardCharsets.UTF_8));
+                    assertArrayEquals(new byte[0], s.recv(10));
+                }
+                serving.await(); // serve returned normally
+                server.close();
+            });
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(4, handled.get());
+        assertTrue(err.toString().contains("handler-boom"), err.toString());
+    }
+
+    @Test
+    void manyConcurrentConnectionsOnOneHub() {
+        int n = 500;
+        int total = Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL, 1024)) {
+                Green.spawn(() -> Green.serve(server, c -> c.sendAll(c.recv(64)), n));
+                AtomicInteger ok = new AtomicInteger();
+                GreenThread<?>[] clients = new GreenThread<?>[n];
+                for (int i = 0; i < n; i++) {
+                    byte[] msg = ("msg-" + i).getBytes(StandardCharsets.UTF_8);
+                    clients[i] = Green.spawn(() -> {
+                        try (GreenSocket s = Green.connect(server.localAddress())) {
+                            s.sendAll(msg);
+                            if (Arrays.equals(msg, s.recv(64))) {
+                                ok.incrementAndGet();
+                            }
+                        }
+                    });
+                }
+                for (GreenThread<?> c : clients) {
+                    c.await();
+                }
+                return ok.get();
+            }
+        });
+        assertEquals(n, total);
+    }
+}
