@@ -65,7 +65,6 @@ public final class GreenThread<T> extends Strand {
     }
 
     private void body() {
-        bindToCurrentThread();
         if (!STATE.compareAndSet(this, NEW, RUNNING)) {
             return; // killed or cancelled before it started: already complete
         }
@@ -265,7 +264,10 @@ public final class GreenThread<T> extends Strand {
         return n.isEmpty() ? "green-" + thread.threadId() : n;
     }
 
-    /** The Java thread that is this green thread. */
+    /**
+     * The Java thread that is this green thread. Its uncaught-exception handler is
+     * this GreenThread (how {@code Green.current()} finds it): do not replace it.
+     */
     public Thread thread() {
         return thread;
     }

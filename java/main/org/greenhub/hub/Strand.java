@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Timeout}), and the hub of a green thread. {@code GreenThread} extends it;
  * a plain thread gets a small instance of its own on first use.
  */
-public abstract class Strand {
-    private static final ThreadLocal<Strand> CURRENT = new ThreadLocal<>();
+public abstract class Strand implements Thread.UncaughtExceptionHandler {
+    private static final ThreadLocal<Strand> PLAIN = new ThreadLocal<>();
 
     /** The Java thread. */
     protected Thread thread;
@@ -28,33 +28,42 @@ public abstract class Strand {
         this.thread = thread;
     }
 
-    /** For a subclass that creates its thread after construction. */
+    /** For a green thread, whose Java thread is created after the strand: binds the two. */
     protected final void setThread(Thread t) {
         if (thread != null) {
             throw new IllegalStateException("thread already set");
         }
         thread = t;
+        t.setUncaughtExceptionHandler(this);
     }
 
     /** The strand of the running thread; a plain thread gets one on first call. */
     public static Strand current() {
-        Strand s = CURRENT.get();
+        Strand s = currentGreen();
         if (s == null) {
-            s = new PlainStrand(Thread.currentThread());
-            CURRENT.set(s);
+            s = PLAIN.get();
+            if (s == null) {
+                s = new PlainStrand(Thread.currentThread());
+                PLAIN.set(s);
+            }
         }
         return s;
     }
 
-    /** The strand of the running thread when it is green, else null. */
+    /**
+     * The strand of the running thread when it is green, else null. A green thread's
+     * uncaught-exception handler is its strand: a field every Thread has, so this
+     * costs no ThreadLocal map per green thread (about 150 bytes each, and time at spawn).
+     */
     public static Strand currentGreen() {
-        Strand s = CURRENT.get();
-        return s != null && s.hub() != null ? s : null;
+        Thread t = Thread.currentThread();
+        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s ? s : null;
     }
 
-    /** Called by a green thread as it starts running. */
-    protected final void bindToCurrentThread() {
-        CURRENT.set(this);
+    /** Reports an exception that escaped a green thread (its body catches everything, so only a bug lands here). */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        Report.error("uncaught exception in " + t, e);
     }
 
     /** The hub of a green thread; null for a plain thread. */
