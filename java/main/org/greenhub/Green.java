@@ -231,6 +231,36 @@ public final class Green {
         }
     }
 
+    // ---- monkeypatching -----------------------------------------------------------
+
+    private static volatile boolean patched;
+
+    /**
+     * From now on every {@code java.net.Socket} and {@code java.net.ServerSocket}
+     * created in this JVM runs on green sockets (eventlet's monkeypatching of socket):
+     * in a green thread their blocking calls yield to the hub. Idempotent. Datagram
+     * sockets and NIO channels are not affected. Fails when another socket factory
+     * was installed first.
+     */
+    @SuppressWarnings("deprecation") // the factories are the JDK's supported hook for this
+    public static synchronized void patch() {
+        if (patched) {
+            return;
+        }
+        try {
+            java.net.Socket.setSocketImplFactory(org.greenhub.green.Socket::newImpl);
+            java.net.ServerSocket.setSocketFactory(org.greenhub.green.Socket::newImpl);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot patch java.net sockets: " + e.getMessage(), e);
+        }
+        patched = true;
+    }
+
+    /** Whether {@link #patch()} was called. */
+    public static boolean isPatched() {
+        return patched;
+    }
+
     // ---- timeouts -----------------------------------------------------------------
 
     /** Runs {@code fn} under a {@link Timeout} of {@code d}; throws {@link TimeoutExpired} when it fires. */
