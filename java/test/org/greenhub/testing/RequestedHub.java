@@ -1,6 +1,5 @@
 package org.greenhub.testing;
 
-import java.util.Locale;
 import org.greenhub.hub.Hubs;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -14,17 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RequestedHub implements ExecutionCondition {
     private static volatile boolean announced;
-
-    /** Whether the build put this hub's library on the class path (Linux with a C compiler). */
-    private static boolean builtHere(String hub) {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return false;
-        }
-        String arch = System.getProperty("os.arch", "");
-        arch = arch.equals("amd64") ? "x86_64" : arch.equals("arm64") ? "aarch64" : arch;
-        String lib = hub.equals("epoll") ? "libgreenhub.so" : hub.equals("kqueue") ? "libgreenhub-kqueue-shim.so" : null;
-        return lib != null && RequestedHub.class.getResource("/META-INF/native/linux-" + arch + "/" + lib) != null;
-    }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -40,7 +28,7 @@ public final class RequestedHub implements ExecutionCondition {
             }
             return ConditionEvaluationResult.enabled("hub " + hub + " loads");
         }
-        if (builtHere(hub)) {
+        if (NativeBuild.builtHere(hub)) {
             throw new IllegalStateException("the " + hub + " hub must load on Linux after a normal build: " + cause);
         }
         if (!announced) {
