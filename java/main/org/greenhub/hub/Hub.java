@@ -183,7 +183,7 @@ public final class Hub {
         }
     }
 
-    private void arm(PollState s, int bit) throws IOException {
+    void arm(PollState s, int bit) throws IOException {
         if (isHubThread()) {
             poller.arm(s, bit);
         } else {

@@ -1,0 +1,143 @@
+package org.greenhub.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Objects;
+import org.greenhub.hub.Hub;
+import org.greenhub.hub.Interest;
+import org.greenhub.hub.Parking;
+import org.greenhub.hub.PollState;
+
+/**
+ * A green UDP socket: {@link #receive} parks the green thread until a datagram
+ * arrives (a plain thread blocks only itself). One reader and one writer may wait
+ * at a time; closing the socket wakes them with an IOException.
+ */
+public final class GreenDatagramSocket implements GreenChannel {
+    private final SocketIo io;
+    private volatile Duration timeout;
+    private volatile boolean closed;
+
+    private GreenDatagramSocket(SocketIo io) {
+        this.io = io;
+    }
+
+    /** A datagram socket bound to {@code addr} (port 0: any free port). */
+    public static GreenDatagramSocket bind(InetSocketAddress addr) throws IOException {
+        InetSocketAddress at = GreenSocket.resolved(addr);
+        SocketIo io = SocketIo.open(SocketIo.Kind.DATAGRAM, NativeIo.isIpv6(at));
+        try {
+            io.bind(at, -1, false); // backlog -1: no listen
+        } catch (Throwable t) {
+            io.close();
+            throw t;
+        }
+        return new GreenDatagramSocket(io);
+    }
+
+    /**
+     * Waits for the next datagram and puts it into {@code dst} (the part that does
+     * not fit is dropped, as with recvfrom); returns its sender.
+     * SocketTimeoutException after the timeout.
+     */
+    public SocketAddress receive(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        ensureOpen();
+        long deadline = Parking.deadline(timeout);
+        while (true) {
+            InetSocketAddress from = io.receive(dst);
+            if (from != null) {
+                return from;
+            }
+            await(Interest.READ, deadline, "Receive");
+        }
+    }
+
+    /**
+     * Sends the remaining bytes of {@code src} as one datagram to {@code to},
+     * waiting while the send buffer is full; returns the bytes sent. An empty
+     * datagram is sent without waiting.
+     */
+    public int send(ByteBuffer src, SocketAddress to) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (!(to instanceof InetSocketAddress target)) {
+            throw new IllegalArgumentException("not an InetSocketAddress: " + to);
+        }
+        ensureOpen();
+        InetSocketAddress resolved = GreenSocket.resolved(target);
+        if (!src.hasRemaining()) {
+            // An empty datagram: "sent" and "would block" both return 0, so try once without waiting.
+            return io.send(src, resolved);
+        }
+        long deadline = Parking.deadline(timeout);
+        while (true) {
+            int n = io.send(src, resolved);
+            if (n > 0) {
+                return n;
+            }
+            await(Interest.WRITE, deadline, "Send");
+        }
+    }
+
+    /** The timeout of {@link #receive} and {@link #send} (null: none). */
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        return io.localAddress();
+    }
+
+    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        io.state().markClosed();
+        io.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public PollState pollState() {
+        return io.state();
+    }
+
+    private void await(Interest interest, long deadline, String what) throws IOException {
+        try {
+            if (!Hub.awaitReady(io.state(), interest, deadline)) {
+                throw new SocketTimeoutException(what + " timed out");
+            }
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return "GreenDatagramSocket[" + (closed ? "closed" : io.localAddress()) + "]";
+        } catch (IOException e) {
+            return "GreenDatagramSocket[" + e.getMessage() + "]";
+        }
+    }
+}
