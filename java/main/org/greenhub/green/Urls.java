@@ -7,20 +7,23 @@ import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.greenhub.net.GreenSocket;
+import org.greenhub.net.GreenTls;
 
 /**
  * The green URL reader (eventlet's urllib2.urlopen): HTTP/1.1 GET over green
  * sockets, so a thousand fetches in a thousand green threads run at once.
  *
  * <ul>
- *   <li>http (https comes with GreenTls); persistent connections pooled per scheme, host and port
- *       (at most {@value #IDLE_PER_HOST} idle each);</li>
+ *   <li>http and https (over GreenTls, trusting the JDK's default trust store); persistent
+ *       connections pooled per scheme, host and port (at most {@value #IDLE_PER_HOST} idle each);</li>
  *   <li>Content-Length, chunked and close-delimited bodies;</li>
  *   <li>up to {@value #MAX_REDIRECTS} redirects (301, 302, 303, 307, 308);</li>
  *   <li>a timeout of 30 s on each connect and read ({@code -Dgreenhub.urls.timeout=PT5S});</li>
@@ -101,12 +104,28 @@ public final class Urls {
     }
 
     private static HttpConnection connect(Target t) throws IOException {
-        if (t.https()) {
-            // GreenTls (issue 4) is not built yet; say so instead of failing obscurely.
-            throw new MalformedURLException("https is not supported by this build of greenhub yet: " + t.key());
-        }
+        SSLContext ctx = t.https() ? sslContext() : null;
         GreenSocket s = GreenSocket.connect(InetSocketAddress.createUnresolved(t.host(), t.port()), TIMEOUT);
+        if (ctx != null) {
+            s.setTimeout(TIMEOUT);
+            s = GreenTls.client(s, ctx, t.host()); // closes the socket if the handshake fails
+        }
         return new HttpConnection(t.key(), s, TIMEOUT);
+    }
+
+    /** Tests set this to trust their own certificate; null: the JDK's default context. */
+    static volatile SSLContext testContext;
+
+    private static SSLContext sslContext() throws IOException {
+        SSLContext ctx = testContext;
+        if (ctx != null) {
+            return ctx;
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("no default TLS context for https: " + e.getMessage(), e);
+        }
     }
 
     private static HttpConnection takeIdle(String key) {

@@ -36,6 +36,11 @@ public final class GreenSocket implements GreenChannel {
         this.io = io;
     }
 
+    /** The io underneath (GreenTls layers TLS over it). */
+    SocketIo io() {
+        return io;
+    }
+
     /** Connects to {@code addr} (eventlet.connect), waiting as long as the OS allows. */
     public static GreenSocket connect(InetSocketAddress addr) throws IOException {
         return connect(addr, null);

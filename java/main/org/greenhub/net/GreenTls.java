@@ -1,0 +1,83 @@
+package org.greenhub.net;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * TLS over green sockets (eventlet.wrap_ssl): the result is a {@link GreenSocket} with
+ * the same blocking-looks, parks-the-green-thread behaviour, timeouts and streams.
+ *
+ * <p>Both calls take over {@code s}: the returned socket shares its connection, and
+ * {@code s} must not be used for anything but closing afterwards (reading or writing
+ * it would bypass TLS). Close the returned socket: that sends close_notify and closes
+ * {@code s}. Closing {@code s} as well, before or after, is harmless, so a
+ * {@code Green.serve} handler may wrap the socket it is given. The handshake runs
+ * before the call returns, with {@code s}'s timeout; if it fails the socket is closed
+ * and the error ({@link javax.net.ssl.SSLHandshakeException},
+ * {@link java.net.SocketTimeoutException}, ...) is thrown. The returned socket starts
+ * with {@code s}'s timeout.
+ *
+ * <p>End of stream: the peer's close_notify, or a plain TCP close without one (HTTP
+ * servers do that at the end of close-delimited bodies), reads as -1.
+ * {@code shutdownOutput} sends close_notify; {@code close} sends it if the socket takes
+ * it at once, without waiting for the peer's.
+ */
+public final class GreenTls {
+    private GreenTls() {
+    }
+
+    /**
+     * The client side of a TLS connection to {@code host} (a DNS name, or an IP address
+     * literal): sends it as SNI and checks the server's certificate against it
+     * ("HTTPS" endpoint identification).
+     */
+    public static GreenSocket client(GreenSocket s, SSLContext ctx, String host) throws IOException {
+        Objects.requireNonNull(host, "host");
+        SSLEngine engine = ctx.createSSLEngine(host, s.remoteAddress().getPort());
+        engine.setUseClientMode(true);
+        SSLParameters p = engine.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            try {
+                p.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException notDnsName) {
+                // Not a name SNI can carry (an underscore, say): the certificate check still uses it.
+            }
+        }
+        engine.setSSLParameters(p);
+        return start(s, engine);
+    }
+
+    /** The server side of a TLS connection accepted as {@code s}; {@code ctx} holds the server's key. */
+    public static GreenSocket server(GreenSocket s, SSLContext ctx) throws IOException {
+        SSLEngine engine = ctx.createSSLEngine();
+        engine.setUseClientMode(false);
+        return start(s, engine);
+    }
+
+    private static GreenSocket start(GreenSocket s, SSLEngine engine) throws IOException {
+        if (!s.isOpen()) {
+            throw new SocketException("Socket closed");
+        }
+        TlsIo io = new TlsIo(s, engine);
+        GreenSocket tls = new GreenSocket(io);
+        tls.setTimeout(s.timeout());
+        try {
+            io.handshake(tls);
+            return tls;
+        } catch (Throwable t) {
+            tls.close();
+            throw t;
+        }
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.contains(":") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+}
