@@ -15,9 +15,6 @@ public final class Kqueue {
     /** Registers {@code fd} for EVFILT_READ and EVFILT_WRITE with EV_CLEAR, tagged {@code token}. */
     public static native int add(int kq, int fd, int token);
 
-    /** Removes both filters of {@code fd}. */
-    public static native int del(int kq, int fd);
-
     /**
      * Waits at most {@code timeoutNanos} (negative: forever) and writes up to
      * {@code maxEvents} pairs of int32 (token, bits: READ 1, WRITE 2, ERROR 4) at

@@ -264,8 +264,8 @@ class NativePollerContractTest {
                 p.cancel(s);
                 assertEquals(-1, s.token);
             }
-            int highWater = p instanceof EpollPoller e ? e.tokenHighWater() : ((KqueuePoller) p).tokenHighWater();
-            int registered = p instanceof EpollPoller e ? e.registered() : ((KqueuePoller) p).registered();
+            int highWater = ((NativePoller) p).tokenHighWater();
+            int registered = ((NativePoller) p).registered();
             assertEquals(0, registered);
             assertEquals(n, highWater, "tokens were not reused");
             for (int fd : fds) {
