@@ -3,29 +3,20 @@ package org.greenhub.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.Objects;
-import org.greenhub.hub.Hub;
 import org.greenhub.hub.Interest;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.PollState;
 
 /**
  * A green UDP socket: {@link #receive} parks the green thread until a datagram
  * arrives (a plain thread blocks only itself). One reader and one writer may wait
  * at a time; closing the socket wakes them with an IOException.
  */
-public final class GreenDatagramSocket implements GreenChannel {
-    private final SocketIo io;
-    private volatile Duration timeout;
-    private volatile boolean closed;
-
+public final class GreenDatagramSocket extends SocketBase {
     private GreenDatagramSocket(SocketIo io) {
-        this.io = io;
+        super(io);
     }
 
     /** A datagram socket bound to {@code addr} (port 0: any free port). */
@@ -82,62 +73,6 @@ public final class GreenDatagramSocket implements GreenChannel {
                 return n;
             }
             await(Interest.WRITE, deadline, "Send");
-        }
-    }
-
-    /** The timeout of {@link #receive} and {@link #send} (null: none). */
-    public void setTimeout(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    public InetSocketAddress localAddress() throws IOException {
-        ensureOpen();
-        return io.localAddress();
-    }
-
-    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        io.state().markClosed();
-        io.close();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public PollState pollState() {
-        return io.state();
-    }
-
-    private void await(Interest interest, long deadline, String what) throws IOException {
-        try {
-            if (!Hub.awaitReady(io.state(), interest, deadline)) {
-                throw new SocketTimeoutException(what + " timed out");
-            }
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        }
-    }
-
-    private void ensureOpen() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket closed");
-        }
-    }
-
-    @Override
-    public String toString() {
-        try {
-            return "GreenDatagramSocket[" + (closed ? "closed" : io.localAddress()) + "]";
-        } catch (IOException e) {
-            return "GreenDatagramSocket[" + e.getMessage() + "]";
         }
     }
 }

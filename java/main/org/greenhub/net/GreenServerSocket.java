@@ -2,22 +2,13 @@ package org.greenhub.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
-import org.greenhub.hub.Hub;
 import org.greenhub.hub.Interest;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.PollState;
 
 /** A green listening socket: {@link #accept} parks the green thread until a connection arrives. */
-public final class GreenServerSocket implements GreenChannel {
-    private final SocketIo io;
-    private volatile Duration timeout;
-    private volatile boolean closed;
-
+public final class GreenServerSocket extends SocketBase {
     private GreenServerSocket(SocketIo io) {
-        this.io = io;
+        super(io);
     }
 
     /** Binds to {@code addr} (port 0: any free port) and listens; SO_REUSEADDR is set. */
@@ -43,58 +34,21 @@ public final class GreenServerSocket implements GreenChannel {
 
     /** Waits for and returns the next connection; SocketTimeoutException after the timeout. */
     public GreenSocket accept() throws IOException {
-        if (closed) {
-            throw new SocketException("Socket closed");
-        }
+        ensureOpen();
         long deadline = Parking.deadline(timeout);
         while (true) {
             SocketIo c = io.accept();
             if (c != null) {
                 return new GreenSocket(c);
             }
-            try {
-                if (!Hub.awaitReady(io.state(), Interest.READ, deadline)) {
-                    throw new java.net.SocketTimeoutException("Accept timed out");
-                }
-            } catch (ClosedChannelException e) {
-                throw new SocketException("Socket closed");
-            }
+            await(Interest.READ, deadline, "Accept");
         }
-    }
-
-    /** The timeout of {@link #accept} (null: none). */
-    public void setTimeout(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    public InetSocketAddress localAddress() throws IOException {
-        return io.localAddress();
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        io.state().markClosed();
-        io.close();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public PollState pollState() {
-        return io.state();
     }
 
     @Override
     public String toString() {
         try {
-            return "GreenServerSocket[" + (closed ? "closed" : io.localAddress()) + "]";
+            return "GreenServerSocket[" + (isOpen() ? io.localAddress() : "closed") + "]";
         } catch (IOException e) {
             return "GreenServerSocket[" + e.getMessage() + "]";
         }

@@ -5,19 +5,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import org.greenhub.hub.Hub;
 import org.greenhub.hub.Interest;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.PollState;
 
 /**
  * A green TCP socket: calls look blocking, but a green thread that would block
@@ -25,15 +21,12 @@ import org.greenhub.hub.PollState;
  * block only that thread. One reader and one writer may wait at a time; a socket
  * closed while another thread waits on it wakes that thread with an IOException.
  */
-public final class GreenSocket implements GreenChannel {
-    private final SocketIo io;
-    private volatile Duration timeout;
-    private volatile boolean closed;
+public final class GreenSocket extends SocketBase {
     private InputStream in;
     private OutputStream out;
 
     GreenSocket(SocketIo io) {
-        this.io = io;
+        super(io);
     }
 
     /** The io underneath (GreenTls layers TLS over it). */
@@ -68,23 +61,6 @@ public final class GreenSocket implements GreenChannel {
             return a;
         }
         return new InetSocketAddress(InetAddress.getByName(a.getHostString()), a.getPort());
-    }
-
-    /** Waits for readiness; SocketTimeoutException at the deadline, SocketException once closed. */
-    void await(Interest interest, long deadline, String what) throws IOException {
-        try {
-            if (!Hub.awaitReady(io.state(), interest, deadline)) {
-                throw new SocketTimeoutException(what + " timed out");
-            }
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        }
-    }
-
-    private void ensureOpen() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket closed");
-        }
     }
 
     /** Reads into {@code dst}; bytes read, -1 at end of stream (0 only when dst is full). */
@@ -151,46 +127,10 @@ public final class GreenSocket implements GreenChannel {
         sendAll(ByteBuffer.wrap(b));
     }
 
-    /** The timeout of each blocking call ({@link SocketTimeoutException}); null: none. */
-    public void setTimeout(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    /** The current timeout (null: none). */
-    public Duration timeout() {
-        return timeout;
-    }
-
     /** Ends the output direction (the peer reads end of stream). */
     public void shutdownOutput() throws IOException {
         ensureOpen();
         io.shutdownOutput();
-    }
-
-    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        io.state().markClosed();
-        io.close();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public PollState pollState() {
-        return io.state();
-    }
-
-    public InetSocketAddress localAddress() throws IOException {
-        ensureOpen();
-        return io.localAddress();
     }
 
     public InetSocketAddress remoteAddress() throws IOException {
@@ -261,7 +201,7 @@ public final class GreenSocket implements GreenChannel {
     @Override
     public String toString() {
         try {
-            return "GreenSocket[" + (closed ? "closed" : io.localAddress() + " -> " + io.remoteAddress()) + "]";
+            return "GreenSocket[" + (isOpen() ? io.localAddress() + " -> " + io.remoteAddress() : "closed") + "]";
         } catch (IOException e) {
             return "GreenSocket[" + e.getMessage() + "]";
         }

@@ -1,0 +1,78 @@
+package org.greenhub.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import org.greenhub.hub.Hub;
+import org.greenhub.hub.Interest;
+import org.greenhub.hub.PollState;
+
+/**
+ * What every green socket shares: its {@link SocketIo}, its timeout, waiting for
+ * readiness between non-blocking calls, and closing (which wakes its waiters).
+ */
+abstract class SocketBase implements GreenChannel {
+    final SocketIo io;
+    volatile Duration timeout;
+    private volatile boolean closed;
+
+    SocketBase(SocketIo io) {
+        this.io = io;
+    }
+
+    /** Waits for readiness; SocketTimeoutException at the deadline, SocketException once closed. */
+    final void await(Interest interest, long deadline, String what) throws IOException {
+        try {
+            if (!Hub.awaitReady(io.state(), interest, deadline)) {
+                throw new SocketTimeoutException(what + " timed out");
+            }
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    final void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    /** The timeout of each blocking call ({@link SocketTimeoutException}); null: none. */
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** The current timeout (null: none). */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        return io.localAddress();
+    }
+
+    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        io.state().markClosed();
+        io.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public PollState pollState() {
+        return io.state();
+    }
+}
