@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.greenhub.hub.Parking;
 import org.greenhub.hub.Strand;
+import org.greenhub.hub.Waiter;
 import org.greenhub.queue.LightQueue;
 
 /**
@@ -23,7 +24,7 @@ import org.greenhub.queue.LightQueue;
 public class GreenPool {
     private int size;                                           // guarded by this
     private int running;                                        // slots taken, guarded by this
-    private final ArrayDeque<Spawner> spawners = new ArrayDeque<>(); // guarded by this
+    private final ArrayDeque<Waiter<Void>> spawners = new ArrayDeque<>(); // guarded by this
     private final ArrayList<Thread> idleWaiters = new ArrayList<>(); // waitAll, guarded by this
     private final Set<Thread> members = ConcurrentHashMap.newKeySet(); // threads running a task of this pool
 
@@ -37,11 +38,6 @@ public class GreenPool {
             throw new IllegalArgumentException("pool size must be >= 0: " + size);
         }
         this.size = size;
-    }
-
-    private static final class Spawner {
-        final Thread thread = Thread.currentThread();
-        volatile boolean granted;
     }
 
     // ---- spawning -------------------------------------------------------------------
@@ -125,7 +121,7 @@ public class GreenPool {
 
     /** Takes a slot, blocking while full; false (no slot taken) when full and the caller is one of ours. */
     private boolean takeSlot() {
-        Spawner w;
+        Waiter<Void> w;
         synchronized (this) {
             if (running < size && spawners.isEmpty()) {
                 running++;
@@ -134,28 +130,25 @@ public class GreenPool {
             if (members.contains(Thread.currentThread())) {
                 return false;
             }
-            w = new Spawner();
+            w = new Waiter<>();
             spawners.addLast(w);
         }
-        Strand me = Strand.current();
-        boolean returning = false;
-        try {
-            while (!w.granted) {
-                Parking.park(me, this, Parking.NO_DEADLINE);
-            }
-            returning = true;
-        } finally {
-            synchronized (this) {
-                if (!w.granted) {
-                    spawners.remove(w);
-                } else if (!returning) {
-                    running--;       // granted, but leaving with an exception
-                    slotsChanged();
-                }
-            }
-        }
+        w.await(this, Parking.NO_DEADLINE, spawnerExit);
         return true;
     }
+
+    private final Waiter.Exit<Void> spawnerExit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<Void> w) {
+            spawners.remove(w);
+        }
+
+        @Override
+        public void servedButThrowing(Waiter<Void> w) {
+            running--; // the slot goes to the next spawner
+            slotsChanged();
+        }
+    };
 
     private void releaseSlot() {
         synchronized (this) {
@@ -168,9 +161,7 @@ public class GreenPool {
     private void slotsChanged() {
         while (running < size && !spawners.isEmpty()) {
             running++;
-            Spawner s = spawners.pollFirst();
-            s.granted = true;
-            Parking.unpark(s.thread);
+            spawners.pollFirst().serve(null);
         }
         if (running == 0) {
             for (Thread t : idleWaiters) {

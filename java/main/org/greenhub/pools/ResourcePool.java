@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.greenhub.TimeoutExpired;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.hub.Waiter;
 
 /**
  * eventlet.pools.Pool: a pool of reusable items (connections, ...). {@code get}
@@ -36,19 +36,6 @@ public class ResourcePool<T> {
         }
     }
 
-    /** A blocked getter: served with an item, or (item null) with the right to create one. */
-    private static final class Waiter<T> {
-        final Thread thread = Thread.currentThread();
-        T item;
-        volatile boolean done;
-
-        void serve(T t) {
-            item = t;
-            done = true;
-            Parking.unpark(thread);
-        }
-    }
-
     /** A free item, else a new one while fewer than maxSize exist, else blocks for a put. */
     public T get() {
         return get((Duration) null);
@@ -74,33 +61,28 @@ public class ResourcePool<T> {
         if (w == null) {
             return createCounted();
         }
-        Strand me = Strand.current();
-        boolean returning = false;
-        try {
-            while (!w.done && Parking.park(me, this, deadline)) {
-                // spurious wake-up
-            }
-            returning = true;
-        } finally {
-            synchronized (this) {
-                if (!w.done) {
-                    getters.remove(w);
-                } else if (!returning) {
-                    // served, but leaving with an exception: pass on what we were given
-                    if (w.item != null) {
-                        handOver(w.item, true);
-                    } else {
-                        count--;
-                        grantCreates();
-                    }
-                }
-            }
-        }
-        if (!w.done) {
+        if (!w.await(this, deadline, exit)) {
             throw new TimeoutExpired(null);
         }
-        return w.item != null ? w.item : createCounted();
+        return w.item() != null ? w.item() : createCounted(); // null: served the right to create
     }
+
+    private final Waiter.Exit<T> exit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<T> w) {
+            getters.remove(w);
+        }
+
+        @Override
+        public void servedButThrowing(Waiter<T> w) {
+            if (w.item() != null) {
+                handOver(w.item(), true);
+            } else {
+                count--;          // the right to create goes to the next getter
+                grantCreates();
+            }
+        }
+    };
 
     /** Creates an item already counted; rolls the count back if create throws. */
     private T createCounted() {

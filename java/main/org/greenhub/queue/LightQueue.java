@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.hub.Waiter;
 
 /**
  * eventlet.queue.LightQueue: a FIFO queue for green threads, also safe across hubs
@@ -32,22 +32,6 @@ public class LightQueue<E> {
     /** A queue holding at most {@code maxSize} items; 0 is a channel, negative unbounded. */
     public LightQueue(int maxSize) {
         this.maxSize = maxSize < 0 ? -1 : maxSize;
-    }
-
-    /** A blocked getter or putter. {@code item}: what a putter offers, or what a getter received. */
-    private static final class Waiter<E> {
-        final Thread thread = Thread.currentThread();
-        E item;
-        volatile boolean done;
-
-        Waiter(E item) {
-            this.item = item;
-        }
-
-        void finish() {
-            done = true;
-            Parking.unpark(thread);
-        }
     }
 
     // ---- storage hooks (under lock): FIFO here, overridden for priority and LIFO order
@@ -107,15 +91,14 @@ public class LightQueue<E> {
         }
         // A put interrupted (kill, Timeout) after its item was accepted still throws;
         // the item stays delivered: never lost, never duplicated.
-        return park(w, putters, deadline, false);
+        return w.await(lock, deadline, putterExit);
     }
 
     private boolean tryPut(E e) {
         Waiter<E> g = getters.pollFirst();
         if (g != null) {
-            g.item = e;
             onPut();
-            g.finish();
+            g.serve(e);
             return true;
         }
         if (maxSize < 0 || count() < maxSize) {
@@ -156,10 +139,10 @@ public class LightQueue<E> {
             if (e != null) {
                 return e;
             }
-            w = new Waiter<>(null);
+            w = new Waiter<>();
             getters.addLast(w);
         }
-        return park(w, getters, deadline, true) ? w.item : null;
+        return w.await(lock, deadline, getterExit) ? w.item() : null;
     }
 
     private E tryGet() {
@@ -171,8 +154,8 @@ public class LightQueue<E> {
         Waiter<E> p = putters.pollFirst(); // a channel, or a queue resized to 0
         if (p != null) {
             onPut();
-            p.finish();
-            return p.item;
+            p.serve();
+            return p.item();
         }
         return null;
     }
@@ -181,9 +164,9 @@ public class LightQueue<E> {
     private void admitPutters() {
         while (!putters.isEmpty() && (maxSize < 0 || count() < maxSize)) {
             Waiter<E> p = putters.pollFirst();
-            addItem(p.item);
+            addItem(p.item());
             onPut();
-            p.finish();
+            p.serve();
         }
     }
 
@@ -191,33 +174,35 @@ public class LightQueue<E> {
     private void handBack(E e) {
         Waiter<E> g = getters.pollFirst();
         if (g != null) {
-            g.item = e;
-            g.finish();
+            g.serve(e);
         } else {
             returnItem(e);
         }
     }
 
-    /** Parks until {@code w} is served or the deadline passes; returns whether it was served. */
-    private boolean park(Waiter<E> w, ArrayDeque<Waiter<E>> list, long deadline, boolean getter) {
-        Strand me = Strand.current();
-        boolean returning = false;
-        try {
-            while (!w.done && Parking.park(me, this, deadline)) {
-                // spurious wake-up: check again
-            }
-            returning = true;
-        } finally {
-            synchronized (lock) {
-                if (!w.done) {
-                    list.remove(w);
-                } else if (!returning && getter) {
-                    handBack(w.item); // served, but leaving with an exception
-                }
-            }
+    private final Waiter.Exit<E> getterExit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<E> w) {
+            getters.remove(w);
         }
-        return w.done;
-    }
+
+        @Override
+        public void servedButThrowing(Waiter<E> w) {
+            handBack(w.item()); // never swallow an item
+        }
+    };
+
+    private final Waiter.Exit<E> putterExit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<E> w) {
+            putters.remove(w);
+        }
+
+        @Override
+        public void servedButThrowing(Waiter<E> w) {
+            // the item was delivered: it stays delivered, the put still throws
+        }
+    };
 
     // ---- state ----------------------------------------------------------------------
 

@@ -63,19 +63,6 @@ public class CappedGreenSemaphore {
     /** Acquires a permit and returns a handle whose close() releases it. */
     public Permit enter() {
         acquire();
-        return new Permit() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    closed = true;
-                }
-                release();
-            }
-        };
+        return Permit.releasing(this::release);
     }
 }

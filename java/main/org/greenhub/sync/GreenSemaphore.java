@@ -3,7 +3,7 @@ package org.greenhub.sync;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.hub.Waiter;
 
 /**
  * eventlet.semaphore.Semaphore, fair: waiters are served first come, first served,
@@ -13,7 +13,7 @@ import org.greenhub.hub.Strand;
  */
 public class GreenSemaphore {
     private int count;                                         // guarded by this; < 0 only via takeBack
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
+    private final ArrayDeque<Waiter<Void>> waiters = new ArrayDeque<>(); // guarded by this
     private final int bound;                                   // release may not raise count above it
 
     public GreenSemaphore(int count) {
@@ -26,11 +26,6 @@ public class GreenSemaphore {
         }
         this.count = count;
         this.bound = bound;
-    }
-
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        volatile boolean granted;
     }
 
     /** Takes a permit, blocking until one is free. */
@@ -53,7 +48,7 @@ public class GreenSemaphore {
     }
 
     private boolean acquire(long deadline) {
-        Waiter w;
+        Waiter<Void> w;
         synchronized (this) {
             if (count > 0) {
                 count--;
@@ -62,27 +57,23 @@ public class GreenSemaphore {
             if (deadline != Parking.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                 return false;
             }
-            w = new Waiter();
+            w = new Waiter<>();
             waiters.addLast(w);
         }
-        Strand me = Strand.current();
-        boolean returning = false;
-        try {
-            while (!w.granted && Parking.park(me, this, deadline)) {
-                // spurious wake-up
-            }
-            returning = true;
-        } finally {
-            synchronized (this) {
-                if (!w.granted) {
-                    waiters.remove(w);
-                } else if (!returning) {
-                    give(); // granted, but leaving with an exception: pass the permit on
-                }
-            }
-        }
-        return w.granted;
+        return w.await(this, deadline, exit);
     }
+
+    private final Waiter.Exit<Void> exit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<Void> w) {
+            waiters.remove(w);
+        }
+
+        @Override
+        public void servedButThrowing(Waiter<Void> w) {
+            give(); // pass the permit on
+        }
+    };
 
     /** Returns a permit: to the first waiter if any, else to the count. */
     public synchronized void release() {
@@ -93,10 +84,9 @@ public class GreenSemaphore {
     }
 
     private void give() {
-        Waiter w = count < 0 ? null : waiters.pollFirst(); // below zero: pay the debt first
+        Waiter<Void> w = count < 0 ? null : waiters.pollFirst(); // below zero: pay the debt first
         if (w != null) {
-            w.granted = true;
-            Parking.unpark(w.thread);
+            w.serve(null);
         } else {
             count++;
         }
@@ -115,20 +105,7 @@ public class GreenSemaphore {
     /** Acquires a permit and returns a handle whose close() releases it: for try-with-resources. */
     public Permit enter() {
         acquire();
-        return new Permit() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    closed = true;
-                }
-                release();
-            }
-        };
+        return Permit.releasing(this::release);
     }
 
     @Override
