@@ -1,0 +1,185 @@
+"""Summarises ci/compare's raw runs.
+
+    report.py table RAW.tsv [RATE]   Markdown tables on stdout (RATE > 0: paced run)
+    report.py chart RAW.tsv OUT.png [MODE]  bar chart (needs matplotlib)
+
+RAW.tsv has one line per run: system conns rep rtps p50_us p99_us cpu_s
+roundtrips errors loadgen_cpu_s other_cpu_s window_s status. Each cell of
+the table is the median over the runs that succeeded (leaving out disturbed
+ones, see DISTURBED_PCT); the ratio columns divide by greenhub-epoll's median.
+"""
+import csv
+import statistics
+import sys
+
+BASE = "greenhub-epoll"
+DISTURBED_PCT = 25  # a run in whose window other processes used this % of a core or more is "disturbed"
+ORDER = ["greenhub-epoll", "greenhub-nio", "netty-epoll", "netty-nio", "vthreads", "eventlet", "gevent", "c-epoll"]
+
+
+def load(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    systems = []
+    for r in rows:
+        if r["system"] not in systems:
+            systems.append(r["system"])
+    systems.sort(key=lambda s: ORDER.index(s) if s in ORDER else len(ORDER))
+    conns = sorted({int(r["conns"]) for r in rows})
+    return rows, systems, conns
+
+
+def other_pct(r):
+    """CPU other processes used during the run's window, in % of one core (None if unknown)."""
+    try:
+        o, w = float(r.get("other_cpu_s") or -1), float(r.get("window_s") or 0)
+    except ValueError:
+        return None
+    return 100 * o / w if o >= 0 and w > 0 else None
+
+
+def summarise(rows, systems, conns):
+    """{(system, conns): dict(rtps, p99, cpu_per_m, ok, runs, errors)}"""
+    out = {}
+    for s in systems:
+        for c in conns:
+            runs = [r for r in rows if r["system"] == s and int(r["conns"]) == c]
+            ok = [r for r in runs if r["status"] == "ok"]
+            clean = [r for r in ok if (other_pct(r) or 0) < DISTURBED_PCT]
+            disturbed = len(ok) - len(clean)
+            if clean:
+                ok = clean  # leave disturbed runs out of the medians when there are undisturbed ones
+            else:
+                disturbed = 0
+            cell = {"runs": len(runs), "ok": len(ok) + disturbed, "disturbed": disturbed, "rtps": None, "p99": None, "cpu_per_m": None,
+                    "errors": sum(int(r["errors"] or 0) for r in ok),
+                    "others": max((other_pct(r) for r in ok), default=None),
+                    "failures": sorted({r["status"] for r in runs if r["status"] != "ok"})}
+            if ok:
+                cell["rtps"] = statistics.median(float(r["rtps"]) for r in ok)
+                cell["p99"] = statistics.median(float(r["p99_us"]) for r in ok)
+                per_m = [float(r["cpu_s"]) / (int(r["roundtrips"]) / 1e6)
+                         for r in ok if float(r["cpu_s"]) >= 0 and int(r["roundtrips"]) > 0]
+                cell["cpu_per_m"] = statistics.median(per_m) if per_m else None
+            out[(s, c)] = cell
+    return out
+
+
+def ratio(v, base):
+    if v is None or base is None or base == 0:
+        return "–"
+    return f"{v / base:.2f}x"
+
+
+def num(v, fmt):
+    return "–" if v is None else format(v, fmt)
+
+
+def table(path, rate=0):
+    rows, systems, conns = load(path)
+    cells = summarise(rows, systems, conns)
+    for c in conns:
+        base = cells.get((BASE, c), {})
+        print(f"### {c} connections\n")
+        print("| system | round trips/s | vs greenhub-epoll | p99 latency (µs) | vs greenhub-epoll "
+              "| server CPU s per M round trips | vs greenhub-epoll | runs ok | errors | others' CPU |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for s in systems:
+            x = cells[(s, c)]
+            notes = list(x["failures"])
+            if x["disturbed"]:
+                notes.append(f"{x['disturbed']} disturbed, left out")
+            note = "" if not notes else " (" + ", ".join(notes) + ")"
+            print(f"| {s} | {num(x['rtps'], ',.0f')} | {ratio(x['rtps'], base.get('rtps'))} "
+                  f"| {num(x['p99'], ',.0f')} | {ratio(x['p99'], base.get('p99'))} "
+                  f"| {num(x['cpu_per_m'], '.2f')} | {ratio(x['cpu_per_m'], base.get('cpu_per_m'))} "
+                  f"| {x['ok']}/{x['runs']}{note} | {x['errors']} | {num(x['others'], '.0f')}% |")
+        print()
+    print("Medians over the runs. Ratios divide each system's value by greenhub-epoll's: above 1.0x is "
+          "more throughput, but more latency and more CPU per round trip (lower is better for those two). "
+          "Others' CPU: the most CPU that processes other than the server and the load generator used "
+          "during one of the system's measured windows, in % of one core; a run where they used "
+          f"{DISTURBED_PCT}% or more is disturbed and left out of the medians when the system has undisturbed runs.\n")
+
+    checks = [
+        ("greenhub-epoll throughput >= 1.0x netty-epoll", BASE, "netty-epoll", "rtps", 1.0, True),
+        ("greenhub-epoll CPU/round trip <= netty-epoll's (1.0x)", BASE, "netty-epoll", "cpu_per_m", 1.0, False),
+        ("greenhub-epoll throughput >= 0.8x c-epoll", BASE, "c-epoll", "rtps", 0.8, True),
+        ("greenhub-nio throughput >= 1.0x netty-nio", "greenhub-nio", "netty-nio", "rtps", 1.0, True),
+    ]
+    if rate > 0:  # every system carries the same paced load: only CPU per round trip tells them apart
+        checks = [c for c in checks if c[3] != "rtps"]
+    lines = []
+    for name, a, b, key, target, higher in checks:
+        for c in conns:
+            va = cells.get((a, c), {}).get(key)
+            vb = cells.get((b, c), {}).get(key)
+            if va is None or vb is None:
+                continue
+            # factor > target means met; for CPU, the factor is b/a (how much cheaper a is)
+            factor = va / vb if higher else vb / va
+            met = "met" if round(factor, 2) >= target else "NOT met"
+            lines.append(f"| {name} | {c} | {factor:.2f}x | {met} |")
+    if lines:
+        print("### Targets (issue 4)\n")
+        print("| target | connections | greenhub's factor | |")
+        print("|---|---:|---:|---|")
+        print("\n".join(lines))
+        print("\nFor CPU the factor is the other system's CPU per round trip divided by greenhub's "
+              "(above 1.0x: greenhub spends less).\n")
+
+    print("<details><summary>Every run</summary>\n")
+    print("| system | conns | rep | round trips/s | p50 µs | p99 µs | server CPU s | load generator CPU s "
+          "| others' CPU s | window s | round trips | errors | status |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['system']} | {r['conns']} | {r['rep']} | {r['rtps']} | {r['p50_us']} | {r['p99_us']} "
+              f"| {r['cpu_s']} | {r.get('loadgen_cpu_s', '')} | {r.get('other_cpu_s', '')} | {r.get('window_s', '')} "
+              f"| {r['roundtrips']} | {r['errors']} | {r['status']} |")
+    print("\n</details>")
+
+
+def chart(path, png, mode=""):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows, systems, conns = load(path)
+    cells = summarise(rows, systems, conns)
+    fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
+    width = 0.8 / max(1, len(conns))
+    colours = ["#4878d0", "#ee854a", "#6acc64", "#d65f5f"]
+    panels = [("rtps", "Round trips per second (median, higher is better)", 1e3, "thousands"),
+              ("cpu_per_m", "Server CPU seconds per million round trips (lower is better)", 1, "CPU s")]
+    for ax, (key, title, scale, unit) in zip(axes, panels):
+        for i, c in enumerate(conns):
+            xs = [j + (i - (len(conns) - 1) / 2) * width for j in range(len(systems))]
+            vals = [(cells[(s, c)][key] or 0) / scale for s in systems]
+            bars = ax.bar(xs, vals, width, label=f"{c} connections", color=colours[i % len(colours)])
+            for b, v in zip(bars, vals):
+                if v:
+                    ax.annotate(f"{v:.0f}" if key == "rtps" else f"{v:.1f}", (b.get_x() + b.get_width() / 2, v),
+                                ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(systems)))
+        ax.set_xticklabels(systems, rotation=30, ha="right")
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(unit)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("TCP echo, 64-byte request/response on 127.0.0.1" + (f", {mode}" if mode else "")
+                 + "; one event loop per server where possible")
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "table":
+        table(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    elif len(sys.argv) >= 4 and sys.argv[1] == "chart":
+        chart(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "")
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
