@@ -143,16 +143,7 @@ public final class Hub {
             consume(s, read);
             return true;
         }
-        Thread other = read ? s.reader : s.writer;
-        if (other != null && other != self) {
-            throw new IllegalStateException("second simultaneous " + (read ? "read" : "write")
-                    + " on the same socket: " + other + " is already waiting");
-        }
-        if (read) {
-            s.reader = self;
-        } else {
-            s.writer = self;
-        }
+        s.claim(read, self);
         try {
             Hub owner = s.owner(me);
             owner.arm(s, interest.bit);
@@ -167,11 +158,7 @@ public final class Hub {
             consume(s, read);
             return true;
         } finally {
-            if (read) {
-                s.reader = null;
-            } else {
-                s.writer = null;
-            }
+            s.unclaim(read);
         }
     }
 

@@ -116,20 +116,9 @@ public final class MultiWait {
 
     /** Registers {@code self} as the waiter of {@code s} in one direction; {@code mine} records it for undoing. */
     private static void claim(PollState s, boolean read, Thread self, List<PollState> mine) {
-        Thread other = read ? s.reader : s.writer;
-        if (other == self) {
-            return; // listed twice: registered already
+        if (s.claim(read, self)) {
+            mine.add(s);
         }
-        if (other != null) {
-            throw new IllegalStateException("second simultaneous " + (read ? "read" : "write")
-                    + " on the same socket: " + other + " is already waiting");
-        }
-        if (read) {
-            s.reader = self;
-        } else {
-            s.writer = self;
-        }
-        mine.add(s);
     }
 
     private static void arm(PollState s, Strand me, int bit) {

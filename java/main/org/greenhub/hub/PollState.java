@@ -64,6 +64,37 @@ public final class PollState {
         wake(writer);
     }
 
+    /**
+     * Registers {@code self} as the one thread waiting in a direction; false when it
+     * already was. Another thread waiting there is Eventlet's "second simultaneous
+     * read": IllegalStateException.
+     */
+    boolean claim(boolean read, Thread self) {
+        Thread other = read ? reader : writer;
+        if (other == self) {
+            return false;
+        }
+        if (other != null) {
+            throw new IllegalStateException("second simultaneous " + (read ? "read" : "write")
+                    + " on the same socket: " + other + " is already waiting");
+        }
+        if (read) {
+            reader = self;
+        } else {
+            writer = self;
+        }
+        return true;
+    }
+
+    /** Ends a {@link #claim}. */
+    void unclaim(boolean read) {
+        if (read) {
+            reader = null;
+        } else {
+            writer = null;
+        }
+    }
+
     /** Called by the poller's hub when readiness arrives. */
     void ready(int bits) {
         if ((bits & (Poller.READ | Poller.ERROR)) != 0) {
