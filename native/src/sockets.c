@@ -383,24 +383,25 @@ static jint s_getsockopt(JNIEnv *env, jclass c, jint fd, jint opt, jintArray out
     return 0;
 }
 
-static jint s_getsockname(JNIEnv *env, jclass c, jint fd, jbyteArray addr_out, jintArray port_out) {
-    (void) c;
+/* getsockname or getpeername into the caller's arrays. */
+static jint socket_name(JNIEnv *env, jint fd, int (*get)(int, struct sockaddr *, socklen_t *),
+                        jbyteArray addr_out, jintArray port_out) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     memset(&ss, 0, sizeof ss);
-    if (getsockname(fd, (struct sockaddr *) &ss, &len) != 0) return -errno;
+    if (get(fd, (struct sockaddr *) &ss, &len) != 0) return -errno;
     from_sockaddr(env, &ss, addr_out, port_out);
     return 0;
 }
 
+static jint s_getsockname(JNIEnv *env, jclass c, jint fd, jbyteArray addr_out, jintArray port_out) {
+    (void) c;
+    return socket_name(env, fd, getsockname, addr_out, port_out);
+}
+
 static jint s_getpeername(JNIEnv *env, jclass c, jint fd, jbyteArray addr_out, jintArray port_out) {
     (void) c;
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    memset(&ss, 0, sizeof ss);
-    if (getpeername(fd, (struct sockaddr *) &ss, &len) != 0) return -errno;
-    from_sockaddr(env, &ss, addr_out, port_out);
-    return 0;
+    return socket_name(env, fd, getpeername, addr_out, port_out);
 }
 
 static jint s_available(JNIEnv *env, jclass c, jint fd) {
