@@ -165,6 +165,7 @@ public final class Hub {
     private static void consume(PollState s, boolean read) {
         if (read) {
             s.readReady = false;
+            s.afterRead(0, 0); // readiness arrived: the next read must really read
         } else {
             s.writeReady = false;
         }

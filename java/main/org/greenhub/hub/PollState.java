@@ -28,6 +28,9 @@ public final class PollState {
     volatile boolean readReady;
     volatile boolean writeReady;
     volatile boolean closed;
+    volatile boolean hungUp;  // an ERROR report came (peer closed, reset, error): sticky
+    // Reader thread only: the last stream read came back short, so the socket was empty then.
+    private boolean readDrained;
 
     public PollState(int fd) {
         this.fd = fd;
@@ -46,6 +49,26 @@ public final class PollState {
             hub = h != null ? h : Hubs.defaultHub();
         }
         return hub;
+    }
+
+    /**
+     * Whether a stream read can be skipped: the last one came back short (the kernel
+     * had no more) and no read readiness has arrived since. Every arrival of data
+     * after that read is an edge that sets the ready flag once the state is armed,
+     * and a state not armed yet is armed by the wait that follows, which reports data
+     * already there. Skipping saves the read that would fail with EAGAIN before
+     * nearly every wait of a request/response server (one system call per request).
+     * Never after a hang-up: a short read returns the data before a FIN or a reset,
+     * whose edge may have been consumed with the data's, so end of stream or the error
+     * must be read, not waited for.
+     */
+    public boolean readDrained() {
+        return readDrained && !readReady && !hungUp;
+    }
+
+    /** Records a stream read of {@code n} bytes (or 0/-errno) that asked for {@code requested}. */
+    public void afterRead(int n, int requested) {
+        readDrained = n > 0 && n < requested;
     }
 
     /** Whether {@link #markClosed} was called. */
@@ -97,6 +120,9 @@ public final class PollState {
 
     /** Called by the poller's hub when readiness arrives. */
     void ready(int bits) {
+        if ((bits & Poller.ERROR) != 0) {
+            hungUp = true;
+        }
         if ((bits & (Poller.READ | Poller.ERROR)) != 0) {
             readReady = true;
             wake(reader);

@@ -40,7 +40,13 @@ final class NioIo extends SocketIo {
 
     @Override
     int read(ByteBuffer dst) throws IOException {
-        return ((SocketChannel) channel).read(dst);
+        if (state.readDrained()) {
+            return 0;
+        }
+        int requested = dst.remaining();
+        int n = ((SocketChannel) channel).read(dst);
+        state.afterRead(n, requested);
+        return n;
     }
 
     @Override

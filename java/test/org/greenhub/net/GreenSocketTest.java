@@ -151,6 +151,87 @@ class GreenSocketTest {
         });
     }
 
+    // A read that comes back short lets the next recv wait without a system call
+    // (PollState.readDrained). These check that nothing is lost that way.
+
+    @Test
+    void afterAShortReadDataArrivingLaterIsStillRead() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                GreenThread<String> reader = Green.spawn(() -> {
+                    try (GreenSocket c = server.accept()) {
+                        c.setTimeout(Duration.ofSeconds(5)); // a lost wake-up fails, it does not hang
+                        StringBuilder got = new StringBuilder();
+                        // "a" is there before the first recv: read without waiting, so the socket
+                        // is not in the poller yet when "b" arrives after the short read.
+                        Green.sleep(Duration.ofMillis(50));
+                        got.append(new String(c.recv(100), StandardCharsets.UTF_8));
+                        Green.sleep(Duration.ofMillis(50));
+                        got.append(new String(c.recv(100), StandardCharsets.UTF_8));
+                        // Now armed: "c" arrives while this thread is busy, not waiting.
+                        Green.sleep(Duration.ofMillis(50));
+                        got.append(new String(c.recv(100), StandardCharsets.UTF_8));
+                        // And "d" while it waits.
+                        got.append(new String(c.recv(100), StandardCharsets.UTF_8));
+                        return got.toString();
+                    }
+                });
+                try (GreenSocket s = Green.connect(server.localAddress())) {
+                    s.sendAll("a".getBytes(StandardCharsets.UTF_8));
+                    Green.sleep(Duration.ofMillis(75));
+                    s.sendAll("b".getBytes(StandardCharsets.UTF_8));
+                    Green.sleep(Duration.ofMillis(50));
+                    s.sendAll("c".getBytes(StandardCharsets.UTF_8));
+                    Green.sleep(Duration.ofMillis(100));
+                    s.sendAll("d".getBytes(StandardCharsets.UTF_8));
+                    assertEquals("abcd", reader.await());
+                }
+            }
+        });
+    }
+
+    @Test
+    void dataFollowedAtOnceByCloseOrResetIsReadToTheEnd() {
+        Green.run(() -> {
+            for (boolean reset : new boolean[] {false, true}) {
+                try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                    GreenThread<String> reader = Green.spawn(() -> {
+                        StringBuilder got = new StringBuilder();
+                        try (GreenSocket c = server.accept()) {
+                            c.setTimeout(Duration.ofSeconds(5));
+                            // The data and the FIN (or RST) reach this reader in one wake-up;
+                            // the short read returns the data, the next recv the end.
+                            for (int n; (n = c.recv(ByteBuffer.allocate(100))) != -1; ) {
+                                got.append(n).append(' ');
+                            }
+                            return got.append("end").toString();
+                        } catch (SocketTimeoutException lost) {
+                            return got.append("hung").toString();
+                        } catch (SocketException e) {
+                            return got.append("reset").toString();
+                        }
+                    });
+                    Green.sleep(Duration.ofMillis(20)); // the reader waits in accept, then in recv
+                    GreenSocket s = Green.connect(server.localAddress());
+                    Green.sleep(Duration.ofMillis(20));
+                    s.sendAll(new byte[10]);
+                    if (reset) {
+                        LoadAndFaultTest.abort(s);
+                    } else {
+                        s.close();
+                    }
+                    String outcome = reader.await();
+                    if (reset) {
+                        // Linux may drop the unread data on a reset; either way the reset is seen.
+                        assertTrue(outcome.equals("reset") || outcome.equals("10 reset"), outcome);
+                    } else {
+                        assertEquals("10 end", outcome);
+                    }
+                }
+            }
+        });
+    }
+
     @Test
     void aSecondSimultaneousReaderIsRefused() {
         Green.run(() -> {
