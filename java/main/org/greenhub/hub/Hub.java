@@ -347,7 +347,7 @@ public final class Hub {
             Report.error("hub " + name() + ": poll failed", e);
         } finally {
             if (timeout != 0) {
-                needsWakeup.set(false);
+                needsWakeup.lazySet(false); // no fence: a stale true only costs one spare wake-up
             }
         }
     }

@@ -86,7 +86,9 @@ abstract class NativePoller implements Poller {
     @Override
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
         int n = waitForEvents(eventsAddress, capacity, timeoutNanos);
-        wakeupPending.set(false);
+        if (wakeupPending.get()) { // read first: most waits end without a wake-up, and set() is a fence
+            wakeupPending.set(false);
+        }
         if (n < 0) {
             if (n == -Errno.EINTR) {
                 return 0;

@@ -17,7 +17,7 @@ public final class PollState {
     public final SelectableChannel channel;
 
     // Owned by the poller the state is armed in (hub thread only).
-    Hub hub;              // the hub whose poller this state is armed in
+    volatile Hub hub;     // the hub whose poller this state is armed in (set once)
     int token = -1;       // native pollers: index in their table
     Object key;           // nio poller: the SelectionKey
     int armed;            // nio poller: interest bits currently armed
@@ -43,7 +43,12 @@ public final class PollState {
     }
 
     /** The hub whose poller watches this state: bound on first wait, to the waiter's hub (plain threads: the default hub). */
-    synchronized Hub owner(Strand waiter) {
+    Hub owner(Strand waiter) {
+        Hub h = hub;
+        return h != null ? h : bind(waiter);
+    }
+
+    private synchronized Hub bind(Strand waiter) {
         if (hub == null) {
             Hub h = waiter.hub();
             hub = h != null ? h : Hubs.defaultHub();
@@ -123,12 +128,18 @@ public final class PollState {
         if ((bits & Poller.ERROR) != 0) {
             hungUp = true;
         }
+        // Stores only on a change: a volatile store is a fence, and the native pollers
+        // report WRITE with nearly every READ while writeReady is still set.
         if ((bits & (Poller.READ | Poller.ERROR)) != 0) {
-            readReady = true;
+            if (!readReady) {
+                readReady = true;
+            }
             wake(reader);
         }
         if ((bits & (Poller.WRITE | Poller.ERROR)) != 0) {
-            writeReady = true;
+            if (!writeReady) {
+                writeReady = true;
+            }
             wake(writer);
         }
     }
