@@ -6,7 +6,12 @@
 RAW.tsv has one line per run: system conns rep rtps p50_us p99_us cpu_s
 roundtrips errors loadgen_cpu_s other_cpu_s window_s status. Each cell of
 the table is the median over the runs that succeeded (leaving out disturbed
-ones, see DISTURBED_PCT); the ratio columns divide by greenhub-epoll's median.
+ones, see DISTURBED_PCT). Ratios are paired: within each repetition a
+system's value is divided by greenhub-epoll's from the same repetition (the
+runs are interleaved, so the two ran minutes apart at most) and the table
+shows the median of those per-repetition ratios. This machine's speed drifts
+by 20% and more over a run; pairing cancels the drift that a ratio of two
+medians would keep.
 """
 import csv
 import statistics
@@ -65,10 +70,38 @@ def summarise(rows, systems, conns):
     return out
 
 
-def ratio(v, base):
-    if v is None or base is None or base == 0:
-        return "–"
-    return f"{v / base:.2f}x"
+def metric(r, key):
+    """A run's value of key (rtps, p99, cpu_per_m), or None."""
+    try:
+        if key == "rtps":
+            return float(r["rtps"])
+        if key == "p99":
+            return float(r["p99_us"])
+        cpu, rts = float(r["cpu_s"]), int(r["roundtrips"])
+        return cpu / (rts / 1e6) if cpu >= 0 and rts > 0 else None
+    except (TypeError, ValueError):
+        return None
+
+
+def usable(rows, s, c):
+    """{rep: run} of system s at c connections that succeeded and were not disturbed."""
+    return {r["rep"]: r for r in rows if r["system"] == s and int(r["conns"]) == c and r["status"] == "ok"
+            and (other_pct(r) or 0) < DISTURBED_PCT}
+
+
+def paired(rows, a, b, c, key):
+    """Median over repetitions of a's value / b's value in the same repetition; None without pairs."""
+    ra, rb = usable(rows, a, c), usable(rows, b, c)
+    ratios = []
+    for rep in ra.keys() & rb.keys():
+        va, vb = metric(ra[rep], key), metric(rb[rep], key)
+        if va is not None and vb:
+            ratios.append(va / vb)
+    return statistics.median(ratios) if ratios else None
+
+
+def ratio(f):
+    return "–" if f is None else f"{f:.2f}x"
 
 
 def num(v, fmt):
@@ -79,7 +112,6 @@ def table(path, rate=0):
     rows, systems, conns = load(path)
     cells = summarise(rows, systems, conns)
     for c in conns:
-        base = cells.get((BASE, c), {})
         print(f"### {c} connections\n")
         print("| system | round trips/s | vs greenhub-epoll | p99 latency (µs) | vs greenhub-epoll "
               "| server CPU s per M round trips | vs greenhub-epoll | runs ok | errors | others' CPU |")
@@ -90,13 +122,14 @@ def table(path, rate=0):
             if x["disturbed"]:
                 notes.append(f"{x['disturbed']} disturbed, left out")
             note = "" if not notes else " (" + ", ".join(notes) + ")"
-            print(f"| {s} | {num(x['rtps'], ',.0f')} | {ratio(x['rtps'], base.get('rtps'))} "
-                  f"| {num(x['p99'], ',.0f')} | {ratio(x['p99'], base.get('p99'))} "
-                  f"| {num(x['cpu_per_m'], '.2f')} | {ratio(x['cpu_per_m'], base.get('cpu_per_m'))} "
+            print(f"| {s} | {num(x['rtps'], ',.0f')} | {ratio(paired(rows, s, BASE, c, 'rtps'))} "
+                  f"| {num(x['p99'], ',.0f')} | {ratio(paired(rows, s, BASE, c, 'p99'))} "
+                  f"| {num(x['cpu_per_m'], '.2f')} | {ratio(paired(rows, s, BASE, c, 'cpu_per_m'))} "
                   f"| {x['ok']}/{x['runs']}{note} | {x['errors']} | {num(x['others'], '.0f')}% |")
         print()
-    print("Medians over the runs. Ratios divide each system's value by greenhub-epoll's: above 1.0x is "
-          "more throughput, but more latency and more CPU per round trip (lower is better for those two). "
+    print("Medians over the runs. Ratios are medians of per-repetition ratios: each system's value divided by "
+          "greenhub-epoll's in the same repetition (runs are interleaved; pairing cancels the machine's drift). "
+          "Above 1.0x is more throughput, but more latency and more CPU per round trip (lower is better for those two). "
           "Others' CPU: the most CPU that processes other than the server and the load generator used "
           "during one of the system's measured windows, in % of one core; a run where they used "
           f"{DISTURBED_PCT}% or more is disturbed and left out of the medians when the system has undisturbed runs.\n")
@@ -112,12 +145,10 @@ def table(path, rate=0):
     lines = []
     for name, a, b, key, target, higher in checks:
         for c in conns:
-            va = cells.get((a, c), {}).get(key)
-            vb = cells.get((b, c), {}).get(key)
-            if va is None or vb is None:
-                continue
             # factor > target means met; for CPU, the factor is b/a (how much cheaper a is)
-            factor = va / vb if higher else vb / va
+            factor = paired(rows, a, b, c, key) if higher else paired(rows, b, a, c, key)
+            if factor is None:
+                continue
             met = "met" if round(factor, 2) >= target else "NOT met"
             lines.append(f"| {name} | {c} | {factor:.2f}x | {met} |")
     if lines:
