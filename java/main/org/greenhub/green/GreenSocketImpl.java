@@ -70,6 +70,9 @@ final class GreenSocketImpl extends SocketImpl {
         port = remote.getPort();
         localport = s.localAddress().getPort();
         s.setTimeout(timeoutMillis > 0 ? Duration.ofMillis(timeoutMillis) : null);
+        if (!pendingOptions.containsKey(StandardSocketOptions.TCP_NODELAY)) {
+            s.setOption(StandardSocketOptions.TCP_NODELAY, false); // java.net.Socket's default: Nagle on
+        }
         for (var e : pendingOptions.entrySet()) {
             s.setOption(e.getKey(), e.getValue());
         }

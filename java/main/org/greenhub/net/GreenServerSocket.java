@@ -39,7 +39,7 @@ public final class GreenServerSocket extends SocketBase {
         while (true) {
             SocketIo c = io.accept();
             if (c != null) {
-                return new GreenSocket(c);
+                return GreenSocket.connection(c);
             }
             await(Interest.READ, deadline, "Accept");
         }

@@ -29,6 +29,21 @@ public final class GreenSocket extends SocketBase {
         super(io);
     }
 
+    /**
+     * A new TCP connection (connected or accepted). It starts with TCP_NODELAY on, as
+     * Go's and Netty's connections do: a request/response server must not hold a small
+     * reply back for Nagle's algorithm. {@code setOption(TCP_NODELAY, false)} turns
+     * Nagle back on. Best effort: an error here shows up again on the first real call.
+     */
+    static GreenSocket connection(SocketIo io) {
+        try {
+            io.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException ignored) {
+            // the connection's next call reports what is wrong with it
+        }
+        return new GreenSocket(io);
+    }
+
     /** The io underneath (GreenTls layers TLS over it). */
     SocketIo io() {
         return io;
@@ -42,7 +57,7 @@ public final class GreenSocket extends SocketBase {
     /** Connects to {@code addr}; a {@link SocketTimeoutException} after {@code timeout} (null: none). */
     public static GreenSocket connect(InetSocketAddress addr, Duration timeout) throws IOException {
         InetSocketAddress to = resolved(addr);
-        GreenSocket s = new GreenSocket(SocketIo.open(SocketIo.Kind.STREAM, NativeIo.isIpv6(to)));
+        GreenSocket s = connection(SocketIo.open(SocketIo.Kind.STREAM, NativeIo.isIpv6(to)));
         try {
             if (!s.io.startConnect(to)) {
                 s.await(Interest.WRITE, Parking.deadline(timeout), "connect to " + to);

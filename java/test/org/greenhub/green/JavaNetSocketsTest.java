@@ -81,6 +81,8 @@ class JavaNetSocketsTest {
             assertEquals(ss.getLocalPort(), s.getPort());
             assertEquals(LOCAL, s.getInetAddress());
             assertEquals(s.getLocalPort(), peer.getPort());
+            assertFalse(s.getTcpNoDelay(), "java.net.Socket's default: Nagle on");
+            assertFalse(peer.getTcpNoDelay(), "accepted ones too");
             s.setTcpNoDelay(true);
             assertTrue(s.getTcpNoDelay());
             assertInstanceOf(Socket.class, peer, "accept returns a green socket");

@@ -312,9 +312,12 @@ class GreenSocketTest {
     void optionsRoundTrip() {
         Green.run(() -> {
             try (GreenServerSocket server = Green.listen(ANY_LOCAL);
-                 GreenSocket s = Green.connect(server.localAddress())) {
-                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                assertTrue(s.getOption(StandardSocketOptions.TCP_NODELAY));
+                 GreenSocket s = Green.connect(server.localAddress());
+                 GreenSocket accepted = server.accept()) {
+                assertTrue(s.getOption(StandardSocketOptions.TCP_NODELAY), "connections start with Nagle off");
+                assertTrue(accepted.getOption(StandardSocketOptions.TCP_NODELAY), "accepted ones too");
+                s.setOption(StandardSocketOptions.TCP_NODELAY, false);
+                assertFalse(s.getOption(StandardSocketOptions.TCP_NODELAY));
                 s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 assertTrue(s.getOption(StandardSocketOptions.SO_KEEPALIVE));
             }
