@@ -140,7 +140,7 @@ public final class Hub {
         Thread self = me.javaThread();
         boolean read = interest == Interest.READ;
         if (read ? s.readReady : s.writeReady) {
-            consume(s, read);
+            s.consume(read);
             return true;
         }
         s.claim(read, self);
@@ -155,19 +155,10 @@ public final class Hub {
                     return false;
                 }
             }
-            consume(s, read);
+            s.consume(read);
             return true;
         } finally {
             s.unclaim(read);
-        }
-    }
-
-    private static void consume(PollState s, boolean read) {
-        if (read) {
-            s.readReady = false;
-            s.afterRead(0, 0); // readiness arrived: the next read must really read
-        } else {
-            s.writeReady = false;
         }
     }
 

@@ -71,6 +71,16 @@ public final class PollState {
         return readDrained && !readReady && !hungUp;
     }
 
+    /** Takes the readiness a waiter was woken for; read readiness also ends {@link #readDrained}. */
+    void consume(boolean read) {
+        if (read) {
+            readReady = false;
+            readDrained = false;
+        } else {
+            writeReady = false;
+        }
+    }
+
     /** Records a stream read of {@code n} bytes (or 0/-errno) that asked for {@code requested}. */
     public void afterRead(int n, int requested) {
         readDrained = n > 0 && n < requested;
