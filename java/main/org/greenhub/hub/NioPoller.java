@@ -9,8 +9,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The portable poller over a java.nio {@link Selector}. Selectors are level-triggered,
- * so interest is armed per wait and disarmed when it fires (one-shot), which keeps
- * an idle writable socket from spinning the loop.
+ * so interest is armed per wait and disarmed when it fires with nobody left to wake
+ * (see {@link #poll}), which keeps an idle writable socket from spinning the loop.
  */
 final class NioPoller implements Poller {
     private final Selector selector;
@@ -93,8 +93,16 @@ final class NioPoller implements Poller {
                 int ready = key.readyOps();
                 bits = ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 ? READ : 0)
                         | ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 ? WRITE : 0);
-                s.armed &= ~bits;
-                key.interestOps(ops(s, s.armed));
+                // Read interest stays armed for a reader that is waiting and has not been
+                // woken yet: it will read, usually drain the socket and wait again, and
+                // leaving the interest alone saves two interestOps updates per request.
+                // Otherwise (nobody waiting, or woken but not run yet) disarm, so that
+                // level-triggered readiness cannot spin the loop.
+                int disarm = (bits & READ) != 0 && s.reader != null && !s.readReady ? bits & ~READ : bits;
+                if ((s.armed & disarm) != 0) {
+                    s.armed &= ~disarm;
+                    key.interestOps(ops(s, s.armed));
+                }
             } catch (CancelledKeyException e) {
                 bits = ERROR;
             }
