@@ -6,12 +6,12 @@
 RAW.tsv has one line per run: system conns rep rtps p50_us p99_us cpu_s
 roundtrips errors loadgen_cpu_s other_cpu_s window_s status. Each cell of
 the table is the median over the runs that succeeded (leaving out disturbed
-ones, see DISTURBED_PCT). Ratios are paired: within each repetition a
-system's value is divided by greenhub-epoll's from the same repetition (the
-runs are interleaved, so the two ran minutes apart at most) and the table
-shows the median of those per-repetition ratios. This machine's speed drifts
-by 20% and more over a run; pairing cancels the drift that a ratio of two
-medians would keep.
+ones, see DISTURBED_PCT). Ratios are paired: within each round (the rep
+column) a system's value is divided by greenhub-epoll's from the same round
+(one window per system, so the two ran within a minute of each other) and the
+table shows the median of those per-round ratios. This machine's speed drops
+by 20% and more in episodes of seconds to minutes; pairing cancels what a
+ratio of two medians would keep.
 """
 import csv
 import statistics
@@ -90,7 +90,7 @@ def usable(rows, s, c):
 
 
 def paired(rows, a, b, c, key):
-    """Median over repetitions of a's value / b's value in the same repetition; None without pairs."""
+    """Median over rounds of a's value / b's value in the same round; None without pairs."""
     ra, rb = usable(rows, a, c), usable(rows, b, c)
     ratios = []
     for rep in ra.keys() & rb.keys():
@@ -127,8 +127,8 @@ def table(path, rate=0):
                   f"| {num(x['cpu_per_m'], '.2f')} | {ratio(paired(rows, s, BASE, c, 'cpu_per_m'))} "
                   f"| {x['ok']}/{x['runs']}{note} | {x['errors']} | {num(x['others'], '.0f')}% |")
         print()
-    print("Medians over the runs. Ratios are medians of per-repetition ratios: each system's value divided by "
-          "greenhub-epoll's in the same repetition (runs are interleaved; pairing cancels the machine's drift). "
+    print("Medians over the runs. Ratios are medians of per-round ratios: each system's value divided by "
+          "greenhub-epoll's in the same round (one window per system; pairing cancels the machine's drift). "
           "Above 1.0x is more throughput, but more latency and more CPU per round trip (lower is better for those two). "
           "Others' CPU: the most CPU that processes other than the server and the load generator used "
           "during one of the system's measured windows, in % of one core; a run where they used "
@@ -183,9 +183,11 @@ def chart(path, png, mode=""):
     panels = [("rtps", "Round trips per second (median, higher is better)", 1e3, "thousands"),
               ("cpu_per_m", "Server CPU seconds per million round trips (lower is better)", 1, "CPU s")]
     for ax, (key, title, scale, unit) in zip(axes, panels):
+        top = 0
         for i, c in enumerate(conns):
             xs = [j + (i - (len(conns) - 1) / 2) * width for j in range(len(systems))]
             vals = [(cells[(s, c)][key] or 0) / scale for s in systems]
+            top = max([top] + vals)
             bars = ax.bar(xs, vals, width, label=f"{c} connections", color=colours[i % len(colours)])
             for b, v in zip(bars, vals):
                 if v:
@@ -196,7 +198,8 @@ def chart(path, png, mode=""):
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(unit)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.set_ylim(0, top * 1.15 or 1)  # headroom: the legend sits above the bars
+        ax.legend(fontsize=8, loc="upper right", ncol=len(conns))
     fig.suptitle("TCP echo, 64-byte request/response on 127.0.0.1" + (f", {mode}" if mode else "")
                  + "; one event loop per server where possible")
     fig.tight_layout()
