@@ -245,6 +245,9 @@ class LoadAndFaultTest {
     /** Runs in a child JVM whose open-files limit is small: the accept loop meets EMFILE. */
     public static final class EmfileProbe {
         public static void main(String[] args) throws Exception {
+            // Set up before the descriptors run out: the bean reads cgroup files on creation.
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            os.getProcessCpuTime();
             Green.run(() -> {
                 GreenServerSocket server = Green.listen(LOCAL, 64);
                 AtomicInteger served = new AtomicInteger();
@@ -256,13 +259,7 @@ class LoadAndFaultTest {
                 // already open): load the class the accept loop's error path needs beforehand.
                 Class.forName("org.greenhub.hub.Report");
                 List<FileChannel> hog = new ArrayList<>();
-                try {
-                    while (hog.size() < 100_000) {
-                        hog.add(FileChannel.open(Path.of("/dev/null")));
-                    }
-                } catch (IOException full) {
-                    // out of descriptors
-                }
+                fill(hog);
                 hog.remove(hog.size() - 1).close(); // exactly one free: the client's socket takes it
                 GreenThread<byte[]> client = Green.spawn(() -> {
                     try (GreenSocket s = Green.connect(server.localAddress())) {
@@ -270,12 +267,14 @@ class LoadAndFaultTest {
                         return s.recv(10);
                     }
                 });
-                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 Green.sleep(Duration.ofMillis(200)); // the connect completes; accept now fails with EMFILE
                 long cpu0 = os.getProcessCpuTime();
                 long wall0 = System.nanoTime();
                 Green.sleep(Duration.ofSeconds(2));
                 double busy = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
+                // A descriptor the JVM itself released meanwhile (none is known, but one was
+                // once seen in CI) would let accept succeed: say so, the test then retries.
+                System.out.println("descriptors that came free: " + fill(hog));
                 System.out.println("served while out of descriptors: " + served.get());
                 System.out.printf("cpu share while out of descriptors: %.3f%n", busy);
                 for (FileChannel f : hog) {
@@ -285,6 +284,20 @@ class LoadAndFaultTest {
                 server.close();
                 return null;
             });
+        }
+
+        /** Opens /dev/null until the open-files limit is reached; the number opened. */
+        private static int fill(List<FileChannel> hog) {
+            int opened = 0;
+            try {
+                while (hog.size() < 100_000) {
+                    hog.add(FileChannel.open(Path.of("/dev/null")));
+                    opened++;
+                }
+            } catch (IOException full) {
+                // out of descriptors
+            }
+            return opened;
         }
     }
 
@@ -297,10 +310,18 @@ class LoadAndFaultTest {
         String cmd = "ulimit -n 400 && exec '" + java + "' --add-opens java.base/java.lang=ALL-UNNAMED"
                 + " --enable-native-access=ALL-UNNAMED -Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio")
                 + " -cp '" + cp + "' '" + EmfileProbe.class.getName() + "'"; // quoted: the name has a $
-        Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe ended");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        String out = "";
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe ended");
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            if (out.contains("descriptors that came free: 0")) {
+                break; // the precondition held: the process stayed out of descriptors
+            }
+            System.out.println("EMFILE probe, attempt " + attempt + ": a descriptor came free, retrying\n" + out);
+        }
+        assertTrue(out.contains("descriptors that came free: 0"), "the probe stayed out of descriptors: " + out);
         assertTrue(out.contains("served while out of descriptors: 0"), out);
         assertTrue(out.contains("reply after descriptors freed: ok"), out);
         assertTrue(out.contains("Too many open files"), "the accept failure is reported: " + out);
