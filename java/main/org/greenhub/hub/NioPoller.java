@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
 
 /**
  * The portable poller over a java.nio {@link Selector}. Selectors are level-triggered,
@@ -14,6 +15,8 @@ import java.nio.channels.SocketChannel;
  */
 final class NioPoller implements Poller {
     private final Selector selector;
+    private final Consumer<SelectionKey> reporter = this::report;
+    private ReadySink sink; // the current poll's, for report()
 
     private NioPoller(Selector selector) {
         this.selector = selector;
@@ -71,45 +74,39 @@ final class NioPoller implements Poller {
 
     @Override
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
-        int n;
+        // The select(Consumer) forms hand each ready key to report() without going
+        // through the selected-key set (a HashSet add, iteration and removal per key).
+        this.sink = sink;
         if (timeoutNanos == 0) {
-            n = selector.selectNow();
+            return selector.selectNow(reporter);
         } else if (timeoutNanos < 0) {
-            n = selector.select();
-        } else {
-            // Round up: a timer must never fire early.
-            n = selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+            return selector.select(reporter);
         }
-        if (n == 0) {
-            return 0;
-        }
-        int reported = 0;
-        for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-            SelectionKey key = it.next();
-            it.remove();
-            PollState s = (PollState) key.attachment();
-            int bits;
-            try {
-                int ready = key.readyOps();
-                bits = ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 ? READ : 0)
-                        | ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 ? WRITE : 0);
-                // Read interest stays armed for a reader that is waiting and has not been
-                // woken yet: it will read, usually drain the socket and wait again, and
-                // leaving the interest alone saves two interestOps updates per request.
-                // Otherwise (nobody waiting, or woken but not run yet) disarm, so that
-                // level-triggered readiness cannot spin the loop.
-                int disarm = (bits & READ) != 0 && s.reader != null && !s.readReady ? bits & ~READ : bits;
-                if ((s.armed & disarm) != 0) {
-                    s.armed &= ~disarm;
-                    key.interestOps(ops(s, s.armed));
-                }
-            } catch (CancelledKeyException e) {
-                bits = ERROR;
+        // Round up: a timer must never fire early.
+        return selector.select(reporter, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+    }
+
+    private void report(SelectionKey key) {
+        PollState s = (PollState) key.attachment();
+        int bits;
+        try {
+            int ready = key.readyOps();
+            bits = ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 ? READ : 0)
+                    | ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 ? WRITE : 0);
+            // Read interest stays armed for a reader that is waiting and has not been
+            // woken yet: it will read, usually drain the socket and wait again, and
+            // leaving the interest alone saves two interestOps updates per request.
+            // Otherwise (nobody waiting, or woken but not run yet) disarm, so that
+            // level-triggered readiness cannot spin the loop.
+            int disarm = (bits & READ) != 0 && s.reader != null && !s.readReady ? bits & ~READ : bits;
+            if ((s.armed & disarm) != 0) {
+                s.armed &= ~disarm;
+                key.interestOps(ops(s, s.armed));
             }
-            sink.ready(s, bits);
-            reported++;
+        } catch (CancelledKeyException e) {
+            bits = ERROR;
         }
-        return reported;
+        sink.ready(s, bits);
     }
 
     @Override
