@@ -149,8 +149,8 @@ def table(path, rate=0):
             factor = paired(rows, a, b, c, key) if higher else paired(rows, b, a, c, key)
             if factor is None:
                 continue
-            met = "met" if round(factor, 2) >= target else "NOT met"
-            lines.append(f"| {name} | {c} | {factor:.2f}x | {met} |")
+            met = "met" if factor >= target else "NOT met"  # strict: 0.996x is not 1.0x
+            lines.append(f"| {name} | {c} | {factor:.3f}x | {met} |")
     if lines:
         print("### Targets (issue 4)\n")
         print("| target | connections | greenhub's factor | |")
