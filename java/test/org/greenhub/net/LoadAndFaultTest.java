@@ -10,12 +10,14 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.greenhub.Green;
@@ -255,35 +257,53 @@ class LoadAndFaultTest {
                     served.incrementAndGet();
                     c.sendAll("ok".getBytes(StandardCharsets.UTF_8));
                 }));
-                // Out of descriptors, loading a class from a directory class path fails (a jar is
-                // already open): load the class the accept loop's error path needs beforehand.
+                // Out of descriptors nothing can load a class from the directory class path:
+                // one full exchange first loads what the accept loop, the client and this
+                // thread use, and the accept loop's error path is loaded by name.
+                System.out.println("reply before: " + exchange(SocketChannel.open(), server.localAddress()).get());
+                Green.sleep(Duration.ofMillis(10));
                 Class.forName("org.greenhub.hub.Report");
+                served.set(0);
+                // The client's descriptor is taken before the rest run out; its connect needs
+                // none, and the kernel completes it from the listen backlog.
+                SocketChannel clientChannel = SocketChannel.open();
                 List<FileChannel> hog = new ArrayList<>();
                 fill(hog);
-                hog.remove(hog.size() - 1).close(); // exactly one free: the client's socket takes it
-                GreenThread<byte[]> client = Green.spawn(() -> {
-                    try (GreenSocket s = Green.connect(server.localAddress())) {
-                        s.setTimeout(Duration.ofSeconds(20));
-                        return s.recv(10);
-                    }
-                });
+                FutureTask<String> reply = exchange(clientChannel, server.localAddress());
                 Green.sleep(Duration.ofMillis(200)); // the connect completes; accept now fails with EMFILE
                 long cpu0 = os.getProcessCpuTime();
                 long wall0 = System.nanoTime();
                 Green.sleep(Duration.ofSeconds(2));
                 double busy = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
-                // A descriptor the JVM itself released meanwhile (none is known, but one was
-                // once seen in CI) would let accept succeed: say so, the test then retries.
+                // A descriptor the JVM itself released meanwhile (none is known) would let
+                // accept succeed: say so, the test then retries.
                 System.out.println("descriptors that came free: " + fill(hog));
                 System.out.println("served while out of descriptors: " + served.get());
                 System.out.printf("cpu share while out of descriptors: %.3f%n", busy);
                 for (FileChannel f : hog) {
                     f.close();
                 }
-                System.out.println("reply after descriptors freed: " + new String(client.await(), StandardCharsets.UTF_8));
+                System.out.println("reply after descriptors freed: " + reply.get(20, TimeUnit.SECONDS));
                 server.close();
                 return null;
             });
+        }
+
+        /** On a plain thread: connects {@code ch} (opened by the caller) and reads the reply. */
+        private static FutureTask<String> exchange(SocketChannel ch, InetSocketAddress to) {
+            FutureTask<String> reply = new FutureTask<>(() -> {
+                try (ch) {
+                    ch.connect(to);
+                    ch.socket().setSoTimeout(20_000);
+                    byte[] b = new byte[10];
+                    int n = ch.socket().getInputStream().read(b);
+                    return n < 0 ? "(end of stream)" : new String(b, 0, n, StandardCharsets.UTF_8);
+                }
+            });
+            Thread t = new Thread(reply, "emfile-probe-client");
+            t.setDaemon(true);
+            t.start();
+            return reply;
         }
 
         /** Opens /dev/null until the open-files limit is reached; the number opened. */
@@ -321,6 +341,7 @@ class LoadAndFaultTest {
             }
             System.out.println("EMFILE probe, attempt " + attempt + ": a descriptor came free, retrying\n" + out);
         }
+        assertTrue(out.contains("reply before: ok"), out);
         assertTrue(out.contains("descriptors that came free: 0"), "the probe stayed out of descriptors: " + out);
         assertTrue(out.contains("served while out of descriptors: 0"), out);
         assertTrue(out.contains("reply after descriptors freed: ok"), out);
