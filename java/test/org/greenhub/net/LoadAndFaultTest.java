@@ -259,7 +259,8 @@ class LoadAndFaultTest {
                 }));
                 // Out of descriptors nothing can load a class from the directory class path:
                 // one full exchange first loads what the accept loop, the client and this
-                // thread use, and the accept loop's error path is loaded by name.
+                // thread use (the sleep lets the handler finish and close, and loads the
+                // timed-sleep path), and the accept loop's error path is loaded by name.
                 System.out.println("reply before: " + exchange(SocketChannel.open(), server.localAddress()).get());
                 Green.sleep(Duration.ofMillis(10));
                 Class.forName("org.greenhub.hub.Report");
