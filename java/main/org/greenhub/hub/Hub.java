@@ -49,6 +49,7 @@ public final class Hub {
     private int liveCount;
 
     Hub(Poller poller) {
+        JdkPollers.startOffHub();
         this.poller = poller;
         this.greenThreads = VirtualThreads.factory(scheduler);
     }

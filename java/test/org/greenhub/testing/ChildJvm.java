@@ -1,0 +1,58 @@
+package org.greenhub.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a main class in a fresh JVM with the test class path, the flags green threads
+ * need and this run's hub: for behaviour that depends on what happens first in a JVM
+ * (class initialization, a factory installed once).
+ */
+public final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    /** What the child printed (stdout and stderr together) and how it ended. */
+    public record Result(boolean ended, int exit, String output) {
+    }
+
+    /**
+     * Runs {@code main} with {@code args}; a child still running after {@code limit} is
+     * killed and reported as not ended.
+     */
+    public static Result run(Class<?> main, Duration limit, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-Djdk.trackAllThreads=false",
+                "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"),
+                "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("greenhub-child", ".log");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                boolean ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+                if (!ended) {
+                    p.destroyForcibly().waitFor();
+                }
+                return new Result(ended, ended ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the child JVM", e);
+        }
+    }
+}
