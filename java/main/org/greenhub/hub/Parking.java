@@ -19,20 +19,32 @@ public final class Parking {
     private Parking() {
     }
 
-    /** The System.nanoTime() deadline {@code d} from now; null means none. */
+    /**
+     * Timeouts at least this long mean "no deadline" (about 146 years). Deadlines are
+     * compared by their difference, so every finite one must stay within 2^62 ns of
+     * now; the cap keeps any two of them comparable for another century.
+     */
+    private static final long FOREVER_NANOS = 1L << 62;
+
+    /**
+     * The System.nanoTime() deadline {@code d} from now: null or a duration of about
+     * 146 years or more means none ({@link #NO_DEADLINE}); zero or negative means now,
+     * a deadline that has already passed, so the wait times out at once, as does any
+     * deadline that passes before the waiter gets to check it.
+     */
     public static long deadline(Duration d) {
         if (d == null) {
             return NO_DEADLINE;
         }
-        long nanos;
-        try {
-            nanos = d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return d.isNegative() ? System.nanoTime() : NO_DEADLINE;
+        long now = System.nanoTime();
+        if (d.isNegative() || d.isZero()) {
+            return now;
         }
-        long deadline = System.nanoTime() + nanos;
-        // Saturate instead of wrapping for very long timeouts.
-        return nanos > 0 && deadline - System.nanoTime() < 0 ? NO_DEADLINE : deadline;
+        if (d.getSeconds() >= FOREVER_NANOS / 1_000_000_000L) {
+            return NO_DEADLINE;
+        }
+        long deadline = now + d.toNanos();
+        return deadline == NO_DEADLINE ? deadline - 1 : deadline; // the sentinel is taken
     }
 
     /**
