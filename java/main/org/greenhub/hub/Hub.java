@@ -39,7 +39,7 @@ public final class Hub {
     private final Poller.ReadySink readySink = PollState::ready;
     private final Executor scheduler = this::execute;
     private final ThreadFactory greenThreads;
-    private long timerSeq = 1; // 0 marks a timer scheduled from another thread
+    private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
     private volatile Thread carrier;
     private volatile boolean closed;
@@ -77,32 +77,36 @@ public final class Hub {
         return scheduleAt(Parking.deadline(Objects.requireNonNull(delay, "delay")), r);
     }
 
-    /** Runs {@code r} on this hub at a System.nanoTime() deadline. Any thread. */
+    /**
+     * Runs {@code r} on this hub at a System.nanoTime() deadline ({@link
+     * Parking#NO_DEADLINE}: never). Any thread: from another thread the hub adds the
+     * timer at its next pass, unless it was cancelled first.
+     */
     public Timer scheduleAt(long deadline, Runnable r) {
         Objects.requireNonNull(r, "action");
-        if (isHubThread()) {
-            Timer t = new Timer(this, deadline, timerSeq++, r);
-            timers.add(t);
-            return t;
+        Timer t = new Timer(this, deadline, r);
+        if (deadline == Parking.NO_DEADLINE) {
+            return t; // never fires: nothing to keep
         }
-        // Another thread: the heap is the hub's alone, so the hub adds it.
-        Timer t = new Timer(this, deadline, 0, r);
-        execute(() -> {
-            if (!t.isCancelled()) {
-                timers.add(new Timer(this, t.deadline, timerSeq++, () -> {
-                    if (!t.isCancelled()) {
-                        t.action.run();
-                    }
-                }));
-            }
-        });
+        if (isHubThread()) {
+            addTimer(t);
+        } else {
+            execute(() -> {
+                if (!t.isCancelled()) {
+                    addTimer(t);
+                }
+            });
+        }
         return t;
     }
 
+    private void addTimer(Timer t) {
+        t.seq = timerSeq++;
+        timers.add(t);
+    }
+
+    /** A cancelled timer leaves the heap now, or from another thread at the hub's next pass. */
     void removeTimer(Timer t) {
-        if (t.seq == 0 && t.heapIndex < 0) {
-            return; // scheduled from another thread: its heap entry checks the flag
-        }
         if (isHubThread()) {
             timers.remove(t);
         } else {

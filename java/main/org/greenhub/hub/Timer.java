@@ -4,20 +4,20 @@ package org.greenhub.hub;
  * A callback scheduled on a hub ({@link Hub#schedule}). Timers fire in deadline
  * order, ties in the order they were scheduled. {@link #cancel} may be called from
  * any thread; a cancelled timer leaves the hub's heap at once (or, from another
- * thread, at the hub's next pass).
+ * thread, at the hub's next pass), so its callback is not kept reachable until
+ * its deadline.
  */
 public final class Timer {
     final Hub hub;
     final long deadline;   // System.nanoTime() based
-    final long seq;        // scheduling order, breaks deadline ties
+    long seq;              // scheduling order, breaks deadline ties; set by the hub when it adds the timer
     final Runnable action;
     int heapIndex = -1;    // position in the hub's heap; -1 when not in it
     private volatile boolean cancelled;
 
-    Timer(Hub hub, long deadline, long seq, Runnable action) {
+    Timer(Hub hub, long deadline, Runnable action) {
         this.hub = hub;
         this.deadline = deadline;
-        this.seq = seq;
         this.action = action;
     }
 
@@ -27,7 +27,9 @@ public final class Timer {
             return;
         }
         cancelled = true;
-        hub.removeTimer(this);
+        if (deadline != Parking.NO_DEADLINE) { // such a timer never entered the heap
+            hub.removeTimer(this);
+        }
     }
 
     /** Whether {@link #cancel} was called. */

@@ -176,7 +176,8 @@ class HubTest {
         java.util.Random rnd = new java.util.Random(7);
         List<Timer> all = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            Timer t = new Timer(hub, rnd.nextInt(1000), i + 1, () -> { });
+            Timer t = new Timer(hub, rnd.nextInt(1000), () -> { });
+            t.seq = i + 1;
             all.add(t);
             heap.add(t);
         }
@@ -213,4 +214,61 @@ class HubTest {
         assertInstanceOf(org.greenhub.GreenException.class, seen.get());
         assertInstanceOf(InterruptedException.class, seen.get().getCause());
     }
+
+    /** Weak references to 1,000 callbacks of timers an hour away, each cancelled at once by {@code scheduleAndCancel}. */
+    private static List<java.lang.ref.WeakReference<Runnable>> cancelledCallbacks(Hub hub) {
+        List<java.lang.ref.WeakReference<Runnable>> refs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int n = i; // captured, so that each callback is an object of its own
+            Runnable callback = () -> fail("cancelled timer " + n + " fired");
+            refs.add(new java.lang.ref.WeakReference<>(callback));
+            hub.schedule(Duration.ofHours(1), callback).cancel();
+        }
+        return refs;
+    }
+
+    /** How many of {@code refs} still reach their object after a few collections. */
+    private static long stillReachable(List<? extends java.lang.ref.WeakReference<?>> refs) throws InterruptedException {
+        long alive = refs.size();
+        for (int i = 0; i < 20 && alive > 0; i++) {
+            System.gc();
+            Thread.sleep(10);
+            alive = refs.stream().filter(r -> r.get() != null).count();
+        }
+        return alive;
+    }
+
+    @Test
+    void cancelledTimersLeaveTheHeapWhicheverThreadScheduledThem() throws Exception {
+        Green.run(() -> {
+            Hub hub = Green.hub();
+            int before = hub.pendingTimers();
+            // From the hub's own green thread: gone at once.
+            List<java.lang.ref.WeakReference<Runnable>> own = cancelledCallbacks(hub);
+            assertEquals(before, hub.pendingTimers());
+            // From a plain thread and from a green thread of another hub: gone by the hub's next pass.
+            List<java.lang.ref.WeakReference<Runnable>> plain = org.greenhub.Tpool.execute(() -> cancelledCallbacks(hub));
+            List<java.lang.ref.WeakReference<Runnable>> otherHub = org.greenhub.Tpool.execute(() -> Green.run(() -> cancelledCallbacks(hub)));
+            Green.sleep();
+            Green.sleep();
+            assertEquals(before, hub.pendingTimers(), "cancelled timers left the heap");
+            assertEquals(0, stillReachable(own), "callbacks of timers cancelled on the hub");
+            assertEquals(0, stillReachable(plain), "callbacks of timers scheduled and cancelled by a plain thread");
+            assertEquals(0, stillReachable(otherHub), "callbacks of timers scheduled and cancelled by another hub");
+        });
+    }
+
+    @Test
+    void spawnAfterCancelledFromAPlainThreadReleasesItsFunction() throws Exception {
+        List<java.lang.ref.WeakReference<java.util.concurrent.Callable<String>>> refs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int n = i; // captured, so that each function is an object of its own
+            java.util.concurrent.Callable<String> fn = () -> fail("cancelled spawnAfter " + n + " ran");
+            refs.add(new java.lang.ref.WeakReference<>(fn));
+            assertTrue(Green.spawnAfter(Duration.ofHours(1), fn).cancel());
+        }
+        Green.spawn(() -> null).await(); // the default hub has taken in everything queued before
+        assertEquals(0, stillReachable(refs), "functions of cancelled spawnAfters");
+    }
+
 }
