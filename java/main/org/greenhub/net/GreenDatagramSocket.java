@@ -35,10 +35,11 @@ public final class GreenDatagramSocket extends SocketBase {
     /**
      * Waits for the next datagram and puts it into {@code dst} (the part that does
      * not fit is dropped, as with recvfrom); returns its sender.
-     * SocketTimeoutException after the timeout.
+     * SocketTimeoutException after the timeout. A read-only {@code dst} is an
+     * IllegalArgumentException, thrown before any datagram is taken.
      */
     public SocketAddress receive(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        writable(dst);
         ensureOpen();
         long deadline = Parking.deadline(timeout);
         while (true) {
@@ -57,6 +58,7 @@ public final class GreenDatagramSocket extends SocketBase {
      */
     public int send(ByteBuffer src, SocketAddress to) throws IOException {
         Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(to, "to");
         if (!(to instanceof InetSocketAddress target)) {
             throw new IllegalArgumentException("not an InetSocketAddress: " + to);
         }

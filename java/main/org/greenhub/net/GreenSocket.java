@@ -78,8 +78,13 @@ public final class GreenSocket extends SocketBase {
         return new InetSocketAddress(InetAddress.getByName(a.getHostString()), a.getPort());
     }
 
-    /** Reads into {@code dst}; bytes read, -1 at end of stream (0 only when dst is full). */
+    /**
+     * Reads into {@code dst}; bytes read, -1 at end of stream (0 only when dst is full).
+     * A read-only {@code dst} is an IllegalArgumentException, thrown before anything
+     * is taken off the socket.
+     */
     public int recv(ByteBuffer dst) throws IOException {
+        writable(dst);
         ensureOpen();
         if (!dst.hasRemaining()) {
             return 0;
@@ -112,6 +117,7 @@ public final class GreenSocket extends SocketBase {
 
     /** Writes some of {@code src}, waiting until at least one byte can be written; bytes written. */
     public int send(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         ensureOpen();
         if (!src.hasRemaining()) {
             return 0;
@@ -128,6 +134,7 @@ public final class GreenSocket extends SocketBase {
 
     /** Writes every byte of {@code src}, however the kernel splits the writes. */
     public void sendAll(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         ensureOpen();
         long deadline = Parking.deadline(timeout);
         while (src.hasRemaining()) {

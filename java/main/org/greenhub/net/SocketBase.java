@@ -34,14 +34,31 @@ abstract class SocketBase implements GreenChannel {
         }
     }
 
+    /**
+     * Checks a buffer to read into before any system call, so that every hub rejects
+     * it the same way and nothing is taken off the socket (as SocketChannel.read does).
+     */
+    static void writable(java.nio.ByteBuffer dst) {
+        if (dst.isReadOnly()) { // NullPointerException for null, from here
+            throw new IllegalArgumentException("read-only buffer");
+        }
+    }
+
     final void ensureOpen() throws SocketException {
         if (closed) {
             throw new SocketException("Socket closed");
         }
     }
 
-    /** The timeout of each blocking call ({@link SocketTimeoutException}); null: none. */
+    /**
+     * The timeout of each blocking call ({@link SocketTimeoutException}); null: none.
+     * Zero makes a call that would wait time out at once (a non-blocking socket, as
+     * Python's {@code settimeout(0)}); a negative timeout is an IllegalArgumentException.
+     */
     public void setTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
         this.timeout = timeout;
     }
 
