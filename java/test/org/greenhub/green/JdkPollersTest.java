@@ -55,7 +55,7 @@ class JdkPollersTest {
                 }
                 assertEquals(2, replies.size(), "both concurrent hubs got their replies: " + replies);
                 check("after both", Green.run(() -> exchange(port, "after both")));
-                System.out.println("all exchanges done");
+                System.out.println("all exchanges done, jdk.pollerMode=" + System.getProperty("jdk.pollerMode"));
             }
         }
 
@@ -98,6 +98,19 @@ class JdkPollersTest {
     @Test
     void javaNetSocketWaitsWorkInEverySuccessiveAndConcurrentHub() {
         ChildJvm.Result r = ChildJvm.run(Probe.class, Duration.ofSeconds(90));
+        expectAllExchanges(r);
+        assertTrue(r.output().contains("jdk.pollerMode=1"), "greenhub chose platform poller threads:\n" + r.output());
+    }
+
+    /** The JDK's default mode on Linux, virtual-thread sub-pollers, chosen by the user: still off the hubs. */
+    @Test
+    void theSameWithVirtualThreadPollersChosenByTheUser() {
+        ChildJvm.Result r = ChildJvm.run(Probe.class, Duration.ofSeconds(90), List.of("-Djdk.pollerMode=2"));
+        expectAllExchanges(r);
+        assertTrue(r.output().contains("jdk.pollerMode=2"), "the user's choice stands:\n" + r.output());
+    }
+
+    private static void expectAllExchanges(ChildJvm.Result r) {
         assertTrue(r.ended(), "a java.net.Socket read never woke (the JDK's pollers ran on an ended hub):\n" + r.output());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("all exchanges done"), r.output());

@@ -28,13 +28,18 @@ public final class ChildJvm {
      * killed and reported as not ended.
      */
     public static Result run(Class<?> main, Duration limit, String... args) {
+        return run(main, limit, List.of(), args);
+    }
+
+    /** {@link #run(Class, Duration, String...)} with more JVM options. */
+    public static Result run(Class<?> main, Duration limit, List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-Djdk.trackAllThreads=false",
-                "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"),
-                "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+                "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("greenhub-child", ".log");
