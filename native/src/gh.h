@@ -14,7 +14,7 @@
 #define GH_WRITE 2
 #define GH_ERROR 4
 
-#define GH_PKG "org/greenhub/nativeio/"
+#define GH_PKG "org/greenhub/internal/nativeio/"
 
 /* Registers natives on a class; 0 or -1 (a Java exception is pending). */
 GH_HIDDEN int gh_register(JNIEnv *env, const char *class_name,

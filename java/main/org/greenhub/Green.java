@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.greenhub.hub.Hub;
-import org.greenhub.hub.Hubs;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Report;
-import org.greenhub.hub.Strand;
+import org.greenhub.internal.hub.HubKinds;
+import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
 import org.greenhub.net.GreenServerSocket;
 import org.greenhub.net.GreenSocket;
 
@@ -26,6 +26,7 @@ import org.greenhub.net.GreenSocket;
  */
 public final class Green {
     private static final Object SLEEP = new Object();
+    private static final System.Logger LOG = System.getLogger("org.greenhub");
 
     private Green() {
     }
@@ -42,7 +43,7 @@ public final class Green {
         if (Strand.currentGreen() != null) {
             throw new IllegalStateException("Green.run inside a green thread would block its hub: use Green.spawn");
         }
-        Hub hub = Hubs.newHub();
+        HubLoop hub = HubKinds.open();
         try {
             GreenThread<T> g = new GreenThread<>(hub, main, false);
             g.start();
@@ -53,7 +54,7 @@ public final class Green {
                 s.deliver(new GreenThreadExit(), true);
             }
             hub.loop(() -> !hub.hasRunnableWork());
-            return g.resultOrThrow();
+            return g.await();
         } finally {
             hub.close();
         }
@@ -71,7 +72,7 @@ public final class Green {
      * yield. Outside any hub it runs on the default hub.
      */
     public static <T> GreenThread<T> spawn(Callable<T> fn) {
-        GreenThread<T> g = new GreenThread<>(Hub.current(), Objects.requireNonNull(fn, "fn"), false);
+        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
         g.start();
         return g;
     }
@@ -86,13 +87,13 @@ public final class Green {
      * once with its stack and the hub goes on.
      */
     public static void spawnN(GreenRunnable fn) {
-        new GreenThread<>(Hub.current(), callable(fn), true).start();
+        new GreenThread<>(HubLoop.current(), callable(fn), true).start();
     }
 
     /** Starts {@code fn} after {@code delay}; {@code cancel()} before then means it never runs. */
     public static <T> GreenThread<T> spawnAfter(Duration delay, Callable<T> fn) {
         Objects.requireNonNull(delay, "delay");
-        GreenThread<T> g = new GreenThread<>(Hub.current(), Objects.requireNonNull(fn, "fn"), false);
+        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
         g.startAfter(delay);
         return g;
     }
@@ -126,7 +127,7 @@ public final class Green {
 
     /** The running green thread, or null on a plain thread. */
     public static GreenThread<?> current() {
-        return Strand.currentGreen() instanceof GreenThread<?> g ? g : null;
+        return GreenThread.current();
     }
 
     /** The hub of the current thread (on a plain thread: the default hub). */
@@ -196,7 +197,7 @@ public final class Green {
                     }
                     backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
                     if (backoffMillis == 10) {
-                        Report.error("accept failed on " + server + "; backing off", e);
+                        LOG.log(System.Logger.Level.ERROR, "accept failed on " + server + "; backing off", e);
                     }
                     sleep(backoffMillis);
                     continue;
@@ -214,7 +215,7 @@ public final class Green {
                     } catch (GreenThreadExit killed) {
                         throw killed; // not a handler failure: the thread was killed
                     } catch (Throwable t) {
-                        Report.error("connection handler failed for " + client, t);
+                        LOG.log(System.Logger.Level.ERROR, "connection handler failed for " + client, t);
                     }
                 });
             }

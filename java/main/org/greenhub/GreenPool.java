@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
-import org.greenhub.hub.Waiter;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.hub.Waiter;
 import org.greenhub.queue.LightQueue;
 
 /**

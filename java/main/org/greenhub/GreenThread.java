@@ -6,18 +6,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.greenhub.hub.Hub;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Report;
-import org.greenhub.hub.Strand;
-import org.greenhub.hub.Timer;
+import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.HubTimer;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
 
 /**
  * A green thread: a JDK virtual thread whose scheduler is its hub (eventlet's
  * GreenThread). It runs until it blocks; {@link #await} gets its result,
  * {@link #kill} raises {@link GreenThreadExit} at its blocking point.
  */
-public final class GreenThread<T> extends Strand {
+public final class GreenThread<T> {
     private static final int NEW = 0, RUNNING = 1, DONE = 2;
     private static final VarHandle STATE;
 
@@ -29,7 +28,11 @@ public final class GreenThread<T> extends Strand {
         }
     }
 
-    private final Hub hub;
+    private static final System.Logger LOG = System.getLogger("org.greenhub");
+
+    private final HubLoop hub;
+    private final GreenStrand strand;
+    private final Thread thread;
     private final Callable<T> fn;
     private final boolean reportFailure;       // spawnN: nobody awaits, so failures are printed
     private volatile int state;
@@ -39,14 +42,53 @@ public final class GreenThread<T> extends Strand {
     private ArrayList<Thread> waiters;          // guarded by this: awaiting or killing threads
     private ArrayDeque<Consumer<GreenThread<T>>> links; // guarded by this
     private boolean resolvingLinks;             // guarded by this
-    private Timer startTimer;                   // spawnAfter
+    private HubTimer startTimer;                // spawnAfter
 
-    GreenThread(Hub hub, Callable<T> fn, boolean reportFailure) {
-        super(null);
+    GreenThread(HubLoop hub, Callable<T> fn, boolean reportFailure) {
         this.hub = hub;
         this.fn = fn;
         this.reportFailure = reportFailure;
-        setThread(hub.newGreenThread(this::body));
+        this.thread = hub.newGreenThread(this::body);
+        this.strand = new GreenStrand(this);
+    }
+
+    /**
+     * What the hub core knows of a green thread: its pending kill or Timeout, its hub,
+     * and whom to wake when a kill has been handled. The Java thread's uncaught-exception
+     * handler, which is how the core finds it ({@link Strand#currentGreen}).
+     */
+    static final class GreenStrand extends Strand {
+        final GreenThread<?> green;
+
+        GreenStrand(GreenThread<?> green) {
+            super(null);
+            this.green = green;
+            setThread(green.thread);
+        }
+
+        @Override
+        public HubLoop hub() {
+            return green.hub;
+        }
+
+        @Override
+        protected void onKillsHandled() {
+            green.wakeWaiters();
+        }
+
+        boolean killed() {
+            return wasKilled();
+        }
+    }
+
+    /** The running green thread, or null on a plain thread. */
+    static GreenThread<?> current() {
+        return Strand.currentGreen() instanceof GreenStrand g ? g.green : null;
+    }
+
+    /** The hub core's handle on this thread. */
+    Strand strand() {
+        return strand;
     }
 
     /** Queues the thread on its hub: it starts at the spawner's next yield. */
@@ -59,11 +101,6 @@ public final class GreenThread<T> extends Strand {
         startTimer = hub.schedule(delay, thread::start);
     }
 
-    @Override
-    public Hub hub() {
-        return hub;
-    }
-
     private void body() {
         if (!STATE.compareAndSet(this, NEW, RUNNING)) {
             return; // killed or cancelled before it started: already complete
@@ -72,7 +109,7 @@ public final class GreenThread<T> extends Strand {
             complete(null, new GreenThreadExit());
             return;
         }
-        hub.register(this);
+        hub.register(strand);
         started = true;
         T r = null;
         Throwable f = null;
@@ -81,13 +118,13 @@ public final class GreenThread<T> extends Strand {
         } catch (Throwable t) {
             f = t;
         }
-        if (f instanceof InterruptedException && wasKilled()) {
+        if (f instanceof InterruptedException && strand.killed()) {
             f = new GreenThreadExit(); // a kill interrupted a JDK blocking call
         }
-        hub.unregister(this);
+        hub.unregister(strand);
         complete(r, f);
         if (f != null && reportFailure && !(f instanceof GreenThreadExit)) {
-            Report.error("exception in green thread " + name(), f);
+            LOG.log(System.Logger.Level.ERROR, "exception in green thread " + name(), f);
         }
     }
 
@@ -117,8 +154,7 @@ public final class GreenThread<T> extends Strand {
         }
     }
 
-    @Override
-    protected void onKillsHandled() {
+    private void wakeWaiters() {
         ArrayList<Thread> toWake;
         synchronized (this) {
             toWake = waiters == null ? null : new ArrayList<>(waiters);
@@ -157,7 +193,7 @@ public final class GreenThread<T> extends Strand {
             waiters.add(me.javaThread());
         }
         try {
-            while (state != DONE && (killSeq == 0 || !killHandled(killSeq))) {
+            while (state != DONE && (killSeq == 0 || !strand.killHandled(killSeq))) {
                 Parking.park(me, this, Parking.NO_DEADLINE);
             }
         } finally {
@@ -194,7 +230,7 @@ public final class GreenThread<T> extends Strand {
             complete(null, t);
             return;
         }
-        int seq = deliver(t, true);
+        int seq = strand.deliver(t, true);
         waitUntil(seq);
     }
 
@@ -243,7 +279,7 @@ public final class GreenThread<T> extends Strand {
             try {
                 cb.accept(this);
             } catch (Throwable e) {
-                Report.error("link callback of " + name() + " failed", e);
+                LOG.log(System.Logger.Level.ERROR, "link callback of " + name() + " failed", e);
             }
         }
     }
@@ -270,11 +306,6 @@ public final class GreenThread<T> extends Strand {
      */
     public Thread thread() {
         return thread;
-    }
-
-    /** The result of a thread known to be done (Green.run). */
-    T resultOrThrow() {
-        return await();
     }
 
     @Override

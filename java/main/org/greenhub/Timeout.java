@@ -1,10 +1,10 @@
 package org.greenhub;
 
 import java.time.Duration;
-import org.greenhub.hub.Hub;
-import org.greenhub.hub.Hubs;
-import org.greenhub.hub.Strand;
-import org.greenhub.hub.Timer;
+import org.greenhub.internal.hub.HubKinds;
+import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.HubTimer;
+import org.greenhub.internal.hub.Strand;
 
 /**
  * eventlet.Timeout: if the block is still running after the duration,
@@ -23,7 +23,7 @@ public final class Timeout implements AutoCloseable {
     private final Duration duration;
     private final Strand owner;
     private final RuntimeException toThrow;
-    private Timer timer;                 // guarded by this
+    private HubTimer timer;              // guarded by this
     private boolean pending;             // guarded by this
     private RuntimeException thrown;     // guarded by this: what fire() delivered
 
@@ -47,8 +47,8 @@ public final class Timeout implements AutoCloseable {
                 if (d.isZero() || d.isNegative()) {
                     t.fire();
                 } else {
-                    Hub hub = t.owner.hub();
-                    t.timer = (hub != null ? hub : Hubs.defaultHub()).schedule(d, t::fire);
+                    HubLoop hub = t.owner.hub();
+                    t.timer = (hub != null ? hub : HubKinds.defaultLoop()).schedule(d, t::fire);
                 }
             }
         }

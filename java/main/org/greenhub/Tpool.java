@@ -10,8 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
 
 /**
  * eventlet.tpool: runs blocking work (file I/O, native calls, host name lookups)

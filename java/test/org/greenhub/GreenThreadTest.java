@@ -2,9 +2,7 @@ package org.greenhub;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.greenhub.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -137,9 +136,7 @@ class GreenThreadTest {
 
     @Test
     void spawnNReportsAnEscapingExceptionOnceAndTheHubGoesOn() {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
+        LogCapture err = new LogCapture();
         try {
             int after = Green.run(() -> {
                 Green.spawnN(() -> {
@@ -151,9 +148,9 @@ class GreenThreadTest {
             });
             assertEquals(7, after);
         } finally {
-            System.setErr(old);
+            err.close();
         }
-        String text = err.toString();
+        String text = err.text();
         assertEquals(1, text.split("boom-in-spawnN", -1).length - 1, text);
         assertTrue(text.contains("IllegalStateException"), text);
     }
@@ -361,8 +358,7 @@ class GreenThreadTest {
 
     @Test
     void aFailingLinkIsReportedAndTheOthersStillRun() {
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
+        LogCapture err = new LogCapture();
         try {
             List<String> log = new CopyOnWriteArrayList<>();
             Green.run(() -> {
@@ -375,7 +371,7 @@ class GreenThreadTest {
             });
             assertEquals(List.of("second"), log);
         } finally {
-            System.setErr(old);
+            err.close();
         }
     }
 

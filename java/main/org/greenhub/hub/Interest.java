@@ -1,12 +1,6 @@
 package org.greenhub.hub;
 
-/** The direction a green thread waits for. */
+/** The direction a green thread waits for: readable (or a pending accept) or writable (or a finished connect). */
 public enum Interest {
-    READ(Poller.READ), WRITE(Poller.WRITE);
-
-    final int bit;
-
-    Interest(int bit) {
-        this.bit = bit;
-    }
+    READ, WRITE
 }

@@ -1,44 +1,28 @@
 package org.greenhub.hub;
 
+import org.greenhub.internal.hub.HubTimer;
+
 /**
  * A callback scheduled on a hub ({@link Hub#schedule}). Timers fire in deadline
  * order, ties in the order they were scheduled. {@link #cancel} may be called from
  * any thread; a cancelled timer leaves the hub's heap at once (or, from another
- * thread, at the hub's next pass), so its callback is not kept reachable until
- * its deadline.
+ * thread, at the hub's next pass), so its callback is not kept reachable until its
+ * deadline.
  */
 public final class Timer {
-    final Hub hub;
-    final long deadline;   // System.nanoTime() based
-    long seq;              // scheduling order, breaks deadline ties; set by the hub when it adds the timer
-    final Runnable action;
-    int heapIndex = -1;    // position in the hub's heap; -1 when not in it
-    private volatile boolean cancelled;
+    private final HubTimer timer;
 
-    Timer(Hub hub, long deadline, Runnable action) {
-        this.hub = hub;
-        this.deadline = deadline;
-        this.action = action;
+    Timer(HubTimer timer) {
+        this.timer = timer;
     }
 
-    /** Stops the timer from firing; does nothing once it has fired. */
+    /** Stops the timer from firing; does nothing once it has fired or was cancelled. */
     public void cancel() {
-        if (cancelled) {
-            return;
-        }
-        cancelled = true;
-        if (deadline != Parking.NO_DEADLINE) { // such a timer never entered the heap
-            hub.removeTimer(this);
-        }
+        timer.cancel();
     }
 
     /** Whether {@link #cancel} was called. */
     public boolean isCancelled() {
-        return cancelled;
-    }
-
-    boolean before(Timer o) {
-        long d = deadline - o.deadline;
-        return d < 0 || (d == 0 && seq < o.seq);
+        return timer.isCancelled();
     }
 }

@@ -1,13 +1,12 @@
 package org.greenhub.net;
 
 import java.io.Closeable;
-import org.greenhub.hub.PollState;
 
-/** What every green socket is: a channel a hub can wait on ({@code Hub.trampoline}, {@code Select}). */
-public interface GreenChannel extends Closeable {
+/**
+ * What every green socket is: a channel a hub can wait on ({@code Hub.trampoline},
+ * {@link Select}). Implemented only by greenhub's sockets.
+ */
+public sealed interface GreenChannel extends Closeable permits SocketBase {
     /** Whether the channel is still open. */
     boolean isOpen();
-
-    /** Internal: the readiness state the hubs wait on. */
-    PollState pollState();
 }

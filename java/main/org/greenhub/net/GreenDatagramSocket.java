@@ -6,8 +6,8 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import org.greenhub.hub.Interest;
-import org.greenhub.hub.Parking;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Poller;
 
 /**
  * A green UDP socket: {@link #receive} parks the green thread until a datagram
@@ -47,7 +47,7 @@ public final class GreenDatagramSocket extends SocketBase {
             if (from != null) {
                 return from;
             }
-            await(Interest.READ, deadline, "Receive");
+            await(Poller.READ, deadline, "Receive");
         }
     }
 
@@ -74,7 +74,7 @@ public final class GreenDatagramSocket extends SocketBase {
             if (n > 0) {
                 return n;
             }
-            await(Interest.WRITE, deadline, "Send");
+            await(Poller.WRITE, deadline, "Send");
         }
     }
 }

@@ -2,8 +2,8 @@ package org.greenhub.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import org.greenhub.hub.Interest;
-import org.greenhub.hub.Parking;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Poller;
 
 /** A green listening socket: {@link #accept} parks the green thread until a connection arrives. */
 public final class GreenServerSocket extends SocketBase {
@@ -41,7 +41,7 @@ public final class GreenServerSocket extends SocketBase {
             if (c != null) {
                 return GreenSocket.connection(c);
             }
-            await(Interest.READ, deadline, "Accept");
+            await(Poller.READ, deadline, "Accept");
         }
     }
 

@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import org.greenhub.hub.Interest;
-import org.greenhub.hub.Parking;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Poller;
 
 /**
  * A green TCP socket: calls look blocking, but a green thread that would block
@@ -60,7 +60,7 @@ public final class GreenSocket extends SocketBase {
         GreenSocket s = connection(SocketIo.open(SocketIo.Kind.STREAM, NativeIo.isIpv6(to)));
         try {
             if (!s.io.startConnect(to)) {
-                s.await(Interest.WRITE, Parking.deadline(timeout), "connect to " + to);
+                s.await(Poller.WRITE, Parking.deadline(timeout), "connect to " + to);
                 s.io.finishConnect(to);
             }
             return s;
@@ -95,7 +95,7 @@ public final class GreenSocket extends SocketBase {
             if (n != 0) {
                 return n;
             }
-            await(Interest.READ, deadline, "Read");
+            await(Poller.READ, deadline, "Read");
         }
     }
 
@@ -128,7 +128,7 @@ public final class GreenSocket extends SocketBase {
             if (n > 0) {
                 return n;
             }
-            await(Interest.WRITE, deadline, "Write");
+            await(Poller.WRITE, deadline, "Write");
         }
     }
 
@@ -139,7 +139,7 @@ public final class GreenSocket extends SocketBase {
         long deadline = Parking.deadline(timeout);
         while (src.hasRemaining()) {
             if (io.write(src) == 0) {
-                await(Interest.WRITE, deadline, "Write");
+                await(Poller.WRITE, deadline, "Write");
             }
         }
     }

@@ -8,16 +8,16 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import org.greenhub.hub.Hub;
-import org.greenhub.hub.PollState;
-import org.greenhub.hub.Strand;
-import org.greenhub.nativeio.Errno;
-import org.greenhub.nativeio.Sockets;
+import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.PollState;
+import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.nativeio.Errno;
+import org.greenhub.internal.nativeio.Sockets;
 
 /** {@link SocketIo} over a native non-blocking descriptor, for the epoll and kqueue hubs. */
 final class NativeIo extends SocketIo {
     private static final ThreadLocal<ByteBuffer> PLAIN_SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Hub.SCRATCH_SIZE));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HubLoop.SCRATCH_SIZE));
 
     private final int fd;
     private final PollState state;

@@ -11,7 +11,7 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import org.greenhub.hub.PollState;
+import org.greenhub.internal.hub.PollState;
 
 /** {@link SocketIo} over a non-blocking java.nio channel, for the nio hub. */
 final class NioIo extends SocketIo {

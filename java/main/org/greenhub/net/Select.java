@@ -8,9 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.greenhub.hub.MultiWait;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.PollState;
+import org.greenhub.internal.hub.ChannelStates;
+import org.greenhub.internal.hub.MultiWait;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.PollState;
 
 /**
  * eventlet.green.select: waits until some of several green channels are ready.
@@ -48,13 +49,13 @@ public final class Select {
         MultiWait.await(states(readers), states(writers), deadline);
         Set<GreenChannel> r = new LinkedHashSet<>();
         for (GreenChannel c : readers) {
-            if (!c.isOpen() || MultiWait.readable(c.pollState())) {
+            if (!c.isOpen() || MultiWait.readable(ChannelStates.of(c))) {
                 r.add(c);
             }
         }
         Set<GreenChannel> w = new LinkedHashSet<>();
         for (GreenChannel c : writers) {
-            if (!c.isOpen() || MultiWait.writable(c.pollState())) {
+            if (!c.isOpen() || MultiWait.writable(ChannelStates.of(c))) {
                 w.add(c);
             }
         }
@@ -64,7 +65,7 @@ public final class Select {
     private static List<PollState> states(Collection<? extends GreenChannel> channels) {
         List<PollState> states = new ArrayList<>(channels.size());
         for (GreenChannel c : channels) {
-            states.add(Objects.requireNonNull(c, "channel").pollState());
+            states.add(ChannelStates.of(Objects.requireNonNull(c, "channel")));
         }
         return states;
     }

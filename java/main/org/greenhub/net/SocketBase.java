@@ -6,15 +6,19 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import org.greenhub.hub.Hub;
-import org.greenhub.hub.Interest;
-import org.greenhub.hub.PollState;
+import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.PollState;
+import org.greenhub.internal.hub.ChannelStates;
 
 /**
  * What every green socket shares: its {@link SocketIo}, its timeout, waiting for
  * readiness between non-blocking calls, and closing (which wakes its waiters).
  */
-abstract class SocketBase implements GreenChannel {
+abstract sealed class SocketBase implements GreenChannel permits GreenSocket, GreenServerSocket, GreenDatagramSocket {
+    static {
+        ChannelStates.install(c -> ((SocketBase) c).io.state());
+    }
+
     final SocketIo io;
     volatile Duration timeout;
     private volatile boolean closed;
@@ -23,10 +27,13 @@ abstract class SocketBase implements GreenChannel {
         this.io = io;
     }
 
-    /** Waits for readiness; SocketTimeoutException at the deadline, SocketException once closed. */
-    final void await(Interest interest, long deadline, String what) throws IOException {
+    /**
+     * Waits for readiness ({@code Poller.READ} or {@code Poller.WRITE}); SocketTimeoutException
+     * at the deadline, SocketException once closed.
+     */
+    final void await(int interest, long deadline, String what) throws IOException {
         try {
-            if (!Hub.awaitReady(io.state(), interest, deadline)) {
+            if (!HubLoop.awaitReady(io.state(), interest, deadline)) {
                 throw new SocketTimeoutException(what + " timed out");
             }
         } catch (ClosedChannelException e) {
@@ -88,8 +95,4 @@ abstract class SocketBase implements GreenChannel {
         return !closed;
     }
 
-    @Override
-    public PollState pollState() {
-        return io.state();
-    }
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import org.greenhub.hub.Hubs;
-import org.greenhub.hub.PollState;
+import org.greenhub.internal.hub.HubKinds;
+import org.greenhub.internal.hub.PollState;
 
 /**
  * One non-blocking socket underneath a green socket: a native descriptor (epoll
@@ -17,7 +17,7 @@ abstract class SocketIo {
 
     /** Whether sockets are native descriptors (the selected hub is epoll or kqueue). */
     static boolean nativeSockets() {
-        return !Hubs.selected().equals("nio");
+        return !HubKinds.selected().equals("nio");
     }
 
     static SocketIo open(Kind kind, boolean ipv6) throws IOException {

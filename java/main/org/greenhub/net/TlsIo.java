@@ -10,9 +10,9 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import org.greenhub.hub.Interest;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.PollState;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Poller;
+import org.greenhub.internal.hub.PollState;
 
 /**
  * TLS over another socket's {@link SocketIo}: an SSLEngine between the green socket
@@ -83,7 +83,7 @@ final class TlsIo extends SocketIo {
                         throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
                     }
                     if (!progress) {
-                        sock.await(Interest.READ, deadline, "TLS handshake");
+                        sock.await(Poller.READ, deadline, "TLS handshake");
                     }
                 }
                 default -> { // FINISHED or NOT_HANDSHAKING
@@ -297,7 +297,7 @@ final class TlsIo extends SocketIo {
 
     private void flushWaiting(long deadline, String what) throws IOException {
         while (!flush()) {
-            sock.await(Interest.WRITE, deadline, what);
+            sock.await(Poller.WRITE, deadline, what);
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.greenhub.TimeoutExpired;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Waiter;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Waiter;
 
 /**
  * eventlet.pools.Pool: a pool of reusable items (connections, ...). {@code get}

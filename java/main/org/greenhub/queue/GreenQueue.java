@@ -1,8 +1,8 @@
 package org.greenhub.queue;
 
 import java.util.ArrayList;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
 
 /**
  * eventlet.queue.Queue: a {@link LightQueue} that also counts unfinished tasks.

@@ -3,8 +3,8 @@ package org.greenhub.queue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Waiter;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Waiter;
 
 /**
  * eventlet.queue.LightQueue: a FIFO queue for green threads, also safe across hubs

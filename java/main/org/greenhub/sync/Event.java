@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Objects;
 import org.greenhub.GreenException;
 import org.greenhub.TimeoutExpired;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Strand;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Strand;
 
 /**
  * eventlet.event.Event: a one-shot value (or exception) that any number of threads

@@ -2,8 +2,8 @@ package org.greenhub.sync;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import org.greenhub.hub.Parking;
-import org.greenhub.hub.Waiter;
+import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.Waiter;
 
 /**
  * eventlet.semaphore.Semaphore, fair: waiters are served first come, first served,

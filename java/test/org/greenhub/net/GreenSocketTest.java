@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -22,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.greenhub.Green;
 import org.greenhub.GreenThread;
 import org.greenhub.StopServe;
+import org.greenhub.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -347,9 +347,7 @@ class GreenSocketTest {
 
     @Test
     void serveHandlesConnectionsReportsFailuresClosesClientsAndStops() {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
+        LogCapture err = new LogCapture();
         AtomicInteger handled = new AtomicInteger();
         try {
             Green.run(() -> {
@@ -380,10 +378,10 @@ class GreenSocketTest {
                 server.close();
             });
         } finally {
-            System.setErr(old);
+            err.close();
         }
         assertEquals(4, handled.get());
-        assertTrue(err.toString().contains("handler-boom"), err.toString());
+        assertTrue(err.text().contains("handler-boom"), err.text());
     }
 
     @Test

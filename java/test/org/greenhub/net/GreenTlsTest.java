@@ -165,7 +165,7 @@ public class GreenTlsTest {
                         () -> GreenTls.client(plain, trustsOthers, "localhost"));
                 assertNotNull(e.getMessage());
                 assertFalse(plain.isOpen(), "the failed handshake closed the connection");
-                assertTrue(plain.pollState().isClosed());
+                assertTrue(org.greenhub.internal.hub.ChannelStates.of(plain).isClosed());
                 GreenException serverFailure = assertThrows(GreenException.class, serverSide::await);
                 assertInstanceOf(SSLException.class, serverFailure.getCause(), "the server hears of it too");
             }

@@ -260,10 +260,11 @@ class LoadAndFaultTest {
                 // Out of descriptors nothing can load a class from the directory class path:
                 // one full exchange first loads what the accept loop, the client and this
                 // thread use (the sleep lets the handler finish and close, and loads the
-                // timed-sleep path), and the accept loop's error path is loaded by name.
+                // timed-sleep path), and one log line sets up the logging the accept loop's
+                // error path reports through (its configuration is a file to open).
                 System.out.println("reply before: " + exchange(SocketChannel.open(), server.localAddress()).get());
                 Green.sleep(Duration.ofMillis(10));
-                Class.forName("org.greenhub.hub.Report");
+                System.getLogger("org.greenhub").log(System.Logger.Level.WARNING, "EMFILE probe: logging is set up");
                 served.set(0);
                 // The client's descriptor is taken before the rest run out; its connect needs
                 // none, and the kernel completes it from the listen backlog.

@@ -1,0 +1,383 @@
+package org.greenhub.internal.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * The hub core: one carrier thread that runs its green threads one at a time, fires its
+ * timers and waits on its poller. Green threads are virtual threads whose
+ * scheduler is the hub: whenever one becomes runnable the JDK hands its
+ * continuation to {@link #execute}, and the loop below runs it.
+ *
+ * <p>One pass of the loop: take in work queued from other threads, fire due
+ * timers, run every runnable green thread queued before the pass (FIFO; work queued
+ * during the pass waits for the next one, so a {@code sleep()} loop cannot starve
+ * I/O), then wait on the poller: not at all when work is queued, else until the
+ * next timer or a wake-up.
+ */
+public final class HubLoop {
+    private static final System.Logger LOG = System.getLogger("org.greenhub.hub");
+    private static final ThreadLocal<HubLoop> CARRIER_OF = new ThreadLocal<>();
+    /** While work is queued, the poller is asked for readiness once every this many passes. */
+    private static final int BUSY_POLL_EVERY = 16;
+
+    private final Poller poller;
+    private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>(256);
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean needsWakeup = new AtomicBoolean();
+    private final TimerHeap timers = new TimerHeap();
+    private final Poller.ReadySink readySink = PollState::ready;
+    private final Executor scheduler = this::execute;
+    private final ThreadFactory greenThreads;
+    private long timerSeq;  // scheduling order of the timers in the heap
+    private int busyPasses;
+    private volatile Thread carrier;
+    private volatile boolean closed;
+    private volatile boolean stopping;
+    private java.nio.ByteBuffer scratch; // hub thread only: staging for native I/O of heap buffers
+    private Strand liveHead;   // live green threads, hub thread only
+    private Object view;       // the public Hub, see view()
+    private int liveCount;
+
+    HubLoop(Poller poller) {
+        JdkPollers.startOffHub();
+        this.poller = poller;
+        this.greenThreads = VirtualThreads.factory(scheduler);
+    }
+
+    /** "epoll", "kqueue" or "nio". */
+    public String name() {
+        return poller.name();
+    }
+
+    /**
+     * The hub of the running thread: a green thread's hub, the hub whose loop runs
+     * on this thread, else the default hub (started on first use).
+     */
+    public static HubLoop current() {
+        Strand g = Strand.currentGreen();
+        if (g != null) {
+            return g.hub();
+        }
+        HubLoop h = CARRIER_OF.get();
+        return h != null ? h : HubKinds.defaultLoop();
+    }
+
+    /**
+     * The public view of this loop ({@code org.greenhub.hub.Hub}), made by {@code make}
+     * on first use and the same object after: the core does not name the public type,
+     * which sits in a layer above it.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized <V> V view(Function<HubLoop, V> make) {
+        if (view == null) {
+            view = make.apply(this);
+        }
+        return (V) view;
+    }
+
+    /** Runs {@code r} on this hub after {@code delay}. Any thread; the returned timer cancels it. */
+    public HubTimer schedule(Duration delay, Runnable r) {
+        return scheduleAt(Parking.deadline(Objects.requireNonNull(delay, "delay")), r);
+    }
+
+    /**
+     * Runs {@code r} on this hub at a System.nanoTime() deadline ({@link
+     * Parking#NO_DEADLINE}: never). Any thread: from another thread the hub adds the
+     * timer at its next pass, unless it was cancelled first.
+     */
+    public HubTimer scheduleAt(long deadline, Runnable r) {
+        Objects.requireNonNull(r, "action");
+        HubTimer t = new HubTimer(this, deadline, r);
+        if (deadline == Parking.NO_DEADLINE) {
+            return t; // never fires: nothing to keep
+        }
+        if (isHubThread()) {
+            addTimer(t);
+        } else {
+            execute(() -> {
+                if (!t.isCancelled()) {
+                    addTimer(t);
+                }
+            });
+        }
+        return t;
+    }
+
+    private void addTimer(HubTimer t) {
+        t.seq = timerSeq++;
+        timers.add(t);
+    }
+
+    /** A cancelled timer leaves the heap now, or from another thread at the hub's next pass. */
+    void removeTimer(HubTimer t) {
+        if (isHubThread()) {
+            timers.remove(t);
+        } else {
+            execute(() -> timers.remove(t));
+        }
+    }
+
+    /** Number of timers in the heap (for tests and debugging). */
+    public int pendingTimers() {
+        return timers.size();
+    }
+
+    /**
+     * Parks the current thread (green or plain) until {@code s} is ready for
+     * {@code interest}; false when the deadline passed first. Only one thread may
+     * wait per direction: a second one gets IllegalStateException.
+     */
+    public static boolean awaitReady(PollState s, int interest, long deadline) throws IOException {
+        Strand me = Strand.current();
+        Thread self = me.javaThread();
+        boolean read = interest == Poller.READ;
+        if (read ? s.readReady : s.writeReady) {
+            s.consume(read);
+            return true;
+        }
+        s.claim(read, self);
+        try {
+            HubLoop owner = s.owner(me);
+            owner.arm(s, interest);
+            while (!(read ? s.readReady : s.writeReady)) {
+                if (s.closed) {
+                    throw new ClosedChannelException();
+                }
+                if (!Parking.park(me, s, deadline)) {
+                    return false;
+                }
+            }
+            s.consume(read);
+            return true;
+        } finally {
+            s.unclaim(read);
+        }
+    }
+
+    void arm(PollState s, int bit) throws IOException {
+        if (isHubThread()) {
+            poller.arm(s, bit);
+        } else {
+            execute(() -> {
+                try {
+                    poller.arm(s, bit);
+                } catch (IOException e) {
+                    s.ready(Poller.ERROR); // wake the waiter; its syscall reports the error
+                }
+            });
+        }
+    }
+
+    /** Forgets a closing channel's registration. Any thread. */
+    void forget(PollState s) {
+        if (isHubThread()) {
+            poller.cancel(s);
+        } else {
+            execute(() -> poller.cancel(s));
+        }
+    }
+
+    // ---- green threads ----------------------------------------------------------
+
+    /** Creates an unstarted green thread of this hub running {@code task}. */
+    public Thread newGreenThread(Runnable task) {
+        return greenThreads.newThread(task);
+    }
+
+    /** Whether the running thread is this hub's carrier or one of its green threads. */
+    public boolean isHubThread() {
+        Thread t = Thread.currentThread();
+        if (t == carrier) {
+            return true;
+        }
+        Strand g = Strand.currentGreen();
+        return g != null && g.hub() == this;
+    }
+
+    /** The scheduler entry: the JDK calls it whenever a green thread of this hub becomes runnable. */
+    void execute(Runnable task) {
+        if (isHubThread()) {
+            runQueue.add(task);
+            return;
+        }
+        if (closed) {
+            return; // green threads abandoned by a finished Green.run never resume
+        }
+        inbox.add(task);
+        if (needsWakeup.get() && needsWakeup.compareAndSet(true, false)) {
+            poller.wakeup();
+        }
+    }
+
+    /**
+     * A 64 KiB direct buffer for the green threads of this hub to stage
+     * heap data for native I/O. Safe to share: a green thread does not yield between
+     * filling or draining it and its system call.
+     */
+    public java.nio.ByteBuffer scratch() {
+        java.nio.ByteBuffer b = scratch;
+        if (b == null) {
+            scratch = b = java.nio.ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        }
+        return b.clear();
+    }
+
+    /** Size of {@link #scratch()}. */
+    public static final int SCRATCH_SIZE = 64 * 1024;
+
+    /** Records a green thread that started running (hub thread). */
+    public void register(Strand s) {
+        s.nextLive = liveHead;
+        if (liveHead != null) {
+            liveHead.prevLive = s;
+        }
+        liveHead = s;
+        liveCount++;
+    }
+
+    /** Forgets a green thread that ended (hub thread). */
+    public void unregister(Strand s) {
+        if (s.prevLive != null) {
+            s.prevLive.nextLive = s.nextLive;
+        } else if (liveHead == s) {
+            liveHead = s.nextLive;
+        } else {
+            return; // not registered
+        }
+        if (s.nextLive != null) {
+            s.nextLive.prevLive = s.prevLive;
+        }
+        s.prevLive = s.nextLive = null;
+        liveCount--;
+    }
+
+    /** The green threads of this hub that started and have not ended (hub thread). */
+    public java.util.List<Strand> liveStrands() {
+        java.util.List<Strand> all = new java.util.ArrayList<>(liveCount);
+        for (Strand s = liveHead; s != null; s = s.nextLive) {
+            all.add(s);
+        }
+        return all;
+    }
+
+    /** The hub is winding down: green threads that have not started never will. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Whether {@link #stop} was called. */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    // ---- the loop ---------------------------------------------------------------
+
+    /**
+     * Runs the loop on the calling thread until {@code done} says so
+     * (checked after each pass). {@code Green.run} and the default hub use it.
+     */
+    public void loop(BooleanSupplier done) {
+        Thread me = Thread.currentThread();
+        if (carrier != null && carrier != me) {
+            throw new IllegalStateException("hub " + name() + " already runs on " + carrier);
+        }
+        carrier = me;
+        CARRIER_OF.set(this);
+        try {
+            while (!done.getAsBoolean()) {
+                pass();
+            }
+        } finally {
+            CARRIER_OF.remove();
+        }
+    }
+
+    /** Whether runnable work is queued (for a loop deciding to stop). */
+    public boolean hasRunnableWork() {
+        return !runQueue.isEmpty() || !inbox.isEmpty();
+    }
+
+    private void pass() {
+        for (Runnable r; (r = inbox.poll()) != null; ) {
+            runQueue.add(r);
+        }
+        boolean busy = !runQueue.isEmpty();
+        if (!busy || ++busyPasses >= BUSY_POLL_EVERY) {
+            busyPasses = 0;
+            waitForReadiness(busy);
+        }
+        fireTimers();
+        for (int n = runQueue.size(); n > 0; n--) {
+            runQueue.poll().run();
+        }
+    }
+
+    private void waitForReadiness(boolean busy) {
+        long timeout = 0;
+        if (!busy) {
+            HubTimer next = timers.peek();
+            timeout = next == null ? -1 : Math.max(0, next.deadline - System.nanoTime());
+            if (timeout != 0) {
+                needsWakeup.set(true);
+                if (!inbox.isEmpty()) {
+                    timeout = 0;
+                }
+            }
+        }
+        try {
+            poller.poll(timeout, readySink);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "hub " + name() + ": poll failed", e);
+        } finally {
+            if (timeout != 0) {
+                needsWakeup.lazySet(false); // no fence: a stale true only costs one spare wake-up
+            }
+        }
+    }
+
+    private void fireTimers() {
+        if (timers.size() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (HubTimer t; (t = timers.peek()) != null && t.deadline - now <= 0; ) {
+            timers.poll();
+            if (t.isCancelled()) {
+                continue;
+            }
+            try {
+                t.action.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, "timer callback failed on hub " + name(), e);
+            }
+        }
+    }
+
+    /** Closes the poller; later work from other threads is dropped. */
+    public void close() {
+        closed = true;
+        poller.close();
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "HubLoop[" + name() + (carrier == null ? "" : " on " + carrier.getName()) + "]";
+    }
+}

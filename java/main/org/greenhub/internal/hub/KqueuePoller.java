@@ -1,0 +1,49 @@
+package org.greenhub.internal.hub;
+
+import java.io.IOException;
+import org.greenhub.internal.nativeio.Errno;
+import org.greenhub.internal.nativeio.Kqueue;
+
+/**
+ * The macOS/BSD poller: kqueue with EVFILT_READ and EVFILT_WRITE in EV_CLEAR (edge)
+ * mode, an EVFILT_USER event for wake-ups. On Linux it runs only in tests, over a
+ * kqueue-over-epoll shim. EV_ADD of a registered descriptor updates it in place.
+ */
+final class KqueuePoller extends NativePoller {
+    private final int kq;
+
+    private KqueuePoller(int kq) {
+        this.kq = kq;
+    }
+
+    /** Opens a kqueue poller, or throws an IOException naming why it cannot. */
+    static Poller open() throws IOException {
+        requireAvailable("kqueue");
+        return new KqueuePoller(Errno.check(Kqueue.open(), "kqueue"));
+    }
+
+    @Override
+    public String name() {
+        return "kqueue";
+    }
+
+    @Override
+    int register(int fd, int token) {
+        return Kqueue.add(kq, fd, token);
+    }
+
+    @Override
+    int waitForEvents(long address, int max, long timeoutNanos) {
+        return Kqueue.wait(kq, address, max, timeoutNanos);
+    }
+
+    @Override
+    void signalWakeup() {
+        Kqueue.wakeup(kq);
+    }
+
+    @Override
+    void closeDescriptors() {
+        Kqueue.close(kq);
+    }
+}

@@ -1,0 +1,142 @@
+package org.greenhub.internal.hub;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.greenhub.internal.nativeio.Errno;
+import org.greenhub.internal.nativeio.NativeLibrary;
+import org.greenhub.internal.nativeio.Sockets;
+import org.greenhub.internal.hub.TokenTable;
+
+/**
+ * What the epoll and kqueue pollers share: each descriptor is registered once,
+ * edge-triggered for read and write, under a token (its index in a table here);
+ * the C side writes ready events as (token, bits) int pairs into an off-heap
+ * buffer, so Java needs no struct layouts; a wake-up is written only when none is
+ * pending. Subclasses supply the system calls.
+ */
+abstract class NativePoller implements Poller {
+    private static final int MAX_EVENTS = 4096;
+
+    private final TokenTable<PollState> tokens = new TokenTable<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private ByteBuffer events;
+    private long eventsAddress;
+    private int capacity;
+    private volatile boolean closed;
+
+    NativePoller() {
+        allocate(256);
+    }
+
+    /** Throws an IOException naming why the native code of {@code hub} cannot run. */
+    static void requireAvailable(String hub) throws IOException {
+        String cause = NativeLibrary.unavailabilityCause(hub);
+        if (cause != null) {
+            throw new IOException(hub + " hub unavailable: " + cause);
+        }
+    }
+
+    /** Registers {@code fd} for read and write, edge-triggered, under {@code token}; 0 or -errno. */
+    abstract int register(int fd, int token);
+
+    /** Waits; writes up to {@code max} (token, bits) pairs at {@code address}; their count or -errno. */
+    abstract int waitForEvents(long address, int max, long timeoutNanos);
+
+    /** Interrupts a wait from any thread. */
+    abstract void signalWakeup();
+
+    /** Closes the poller's own descriptors. */
+    abstract void closeDescriptors();
+
+    private void allocate(int n) {
+        events = ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder());
+        eventsAddress = Sockets.address(events);
+        capacity = n;
+    }
+
+    @Override
+    public void arm(PollState s, int interest) throws IOException {
+        if (s.token >= 0) {
+            return; // registered for both directions already
+        }
+        int token = tokens.add(s);
+        int r = register(s.fd, token);
+        if (r < 0) {
+            tokens.remove(token);
+            throw Errno.exception(r, name() + " registration of fd " + s.fd);
+        }
+        s.token = token;
+    }
+
+    @Override
+    public void cancel(PollState s) {
+        int token = s.token;
+        if (token < 0 || tokens.get(token) != s) {
+            return;
+        }
+        s.token = -1;
+        tokens.remove(token);
+        // No EPOLL_CTL_DEL / EV_DELETE: cancel runs for a closing descriptor, and closing
+        // it removes the registration (descriptors are never dup'ed). A cancel that reaches
+        // the hub after the close could otherwise remove a new socket that reused the number.
+    }
+
+    @Override
+    public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+        int n = waitForEvents(eventsAddress, capacity, timeoutNanos);
+        if (wakeupPending.get()) { // read first: most waits end without a wake-up, and set() is a fence
+            wakeupPending.set(false);
+        }
+        if (n < 0) {
+            if (n == -Errno.EINTR) {
+                return 0;
+            }
+            throw Errno.exception(n, name() + " wait");
+        }
+        int reported = 0;
+        tokens.beginBatch();
+        try {
+            for (int i = 0; i < n; i++) {
+                PollState s = tokens.get(events.getInt(i * 8));
+                if (s != null) {
+                    sink.ready(s, events.getInt(i * 8 + 4));
+                    reported++;
+                }
+            }
+        } finally {
+            tokens.endBatch();
+        }
+        if (n == capacity && capacity < MAX_EVENTS) {
+            allocate(capacity * 2);
+        }
+        return reported;
+    }
+
+    @Override
+    public void wakeup() {
+        if (!closed && wakeupPending.compareAndSet(false, true)) {
+            signalWakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeDescriptors();
+    }
+
+    /** Registrations in use (tests). */
+    int registered() {
+        return tokens.size();
+    }
+
+    /** Token table high-water mark (tests). */
+    int tokenHighWater() {
+        return tokens.capacityUsed();
+    }
+}

@@ -1,0 +1,46 @@
+package org.greenhub.internal.hub;
+
+import java.io.IOException;
+
+/**
+ * What a hub waits on: readiness of channels, a timeout, and wake-ups from other
+ * threads. One implementation per OS facility (epoll, kqueue, java.nio Selector).
+ *
+ * <p>Only the hub's own thread calls {@link #arm}, {@link #cancel}, {@link #poll} and
+ * {@link #close}; {@link #wakeup} may be called from any thread.
+ */
+public interface Poller {
+    /** Readiness bits handed to a {@link ReadySink}. */
+    int READ = 1, WRITE = 2, ERROR = 4;
+
+    /** "epoll", "kqueue" or "nio". */
+    String name();
+
+    /**
+     * Makes later polls report {@code s} when it becomes ready for any of the
+     * {@code interest} bits (READ, WRITE). Edge-triggered pollers register the
+     * descriptor once, for both directions, and ignore later calls.
+     */
+    void arm(PollState s, int interest) throws IOException;
+
+    /** Forgets {@code s}; called before its descriptor or channel is closed. */
+    void cancel(PollState s);
+
+    /**
+     * Waits at most {@code timeoutNanos} (negative: no limit, 0: do not block) for
+     * readiness or a {@link #wakeup}, handing each ready state to {@code sink}.
+     * A wake-up is consumed silently. Returns how many states were reported.
+     */
+    int poll(long timeoutNanos, ReadySink sink) throws IOException;
+
+    /** Makes a concurrent or the next {@link #poll} return at once. Any thread. */
+    void wakeup();
+
+    /** Releases the poller's descriptors. */
+    void close();
+
+    /** Receives readiness from {@link #poll}. */
+    interface ReadySink {
+        void ready(PollState s, int readyBits);
+    }
+}

@@ -1,0 +1,102 @@
+package org.greenhub.internal.nativeio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class NativeLibraryTest {
+    @Test
+    void normalizesPlatformNames() {
+        assertEquals("linux", NativeLibrary.normalizeOs("Linux"));
+        assertEquals("macos", NativeLibrary.normalizeOs("Mac OS X"));
+        assertEquals("freebsd", NativeLibrary.normalizeOs("FreeBSD"));
+        assertEquals("x86_64", NativeLibrary.normalizeArch("amd64"));
+        assertEquals("aarch64", NativeLibrary.normalizeArch("arm64"));
+        assertEquals("riscv64", NativeLibrary.normalizeArch("riscv64"));
+    }
+
+    @Test
+    void loadsOnThisMachine() {
+        NativeTesting.requireLibrary();
+        assertTrue(NativeLibrary.isLoaded());
+        String p = NativeLibrary.platform();
+        if (p.startsWith("linux-")) {
+            assertNull(NativeLibrary.unavailabilityCause("epoll"));
+            // The tests' class path carries the kqueue shim.
+            assertNull(NativeLibrary.unavailabilityCause("kqueue"), "kqueue shim should load in tests");
+        } else {
+            assertEquals("epoll is Linux-only (this is " + p + ")", NativeLibrary.unavailabilityCause("epoll"));
+            assertNull(NativeLibrary.unavailabilityCause("kqueue"));
+        }
+        assertNull(NativeLibrary.unavailabilityCause("nio"));
+        assertNotNull(NativeLibrary.unavailabilityCause("iocp"));
+        assertNotNull(NativeLibrary.unavailabilityCause(null));
+    }
+
+    @Test
+    void errnoConstantsComeFromC() {
+        NativeTesting.requireLibrary();
+        assertTrue(Errno.EAGAIN > 0 && Errno.EINPROGRESS > 0 && Errno.EINTR > 0);
+        assertEquals("EINPROGRESS", Errno.name(-Errno.EINPROGRESS));
+        assertTrue(Errno.describe(Errno.EINVAL).contains("(errno " + Errno.EINVAL + ")"));
+    }
+
+    @Test
+    void raisingTheOpenFilesLimitIsIdempotent() {
+        NativeLibrary.raiseOpenFilesLimit();
+        NativeLibrary.raiseOpenFilesLimit();
+        String p = NativeLibrary.platform();
+        if (p.startsWith("linux-") || p.startsWith("macos-")) {
+            // The fallback used when libgreenhub is absent.
+            assertTrue(NativeLibrary.raiseWithJna(), "JNA getrlimit/setrlimit failed");
+        }
+    }
+
+    @Test
+    void virtualThreadBuilderRunsOnTheGivenScheduler() throws Exception {
+        NativeTesting.requireLibrary();
+        ExecutorService carrier = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-carrier"));
+        try {
+            AtomicInteger submitted = new AtomicInteger();
+            Executor scheduler = task -> {
+                submitted.incrementAndGet();
+                carrier.execute(task);
+            };
+            Thread.Builder.OfVirtual builder = NativeLibrary.newVirtualThreadBuilder(scheduler);
+            AtomicReference<String> carrierName = new AtomicReference<>();
+            AtomicReference<Boolean> virtual = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread t = builder.name("green-1").start(() -> {
+                virtual.set(Thread.currentThread().isVirtual());
+                carrierName.set(currentCarrierName());
+                done.countDown();
+            });
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            t.join();
+            assertTrue(virtual.get());
+            assertTrue(submitted.get() >= 1, "the scheduler was not used");
+            assertEquals("test-carrier", carrierName.get());
+            assertSame(Thread.State.TERMINATED, t.getState());
+        } finally {
+            carrier.shutdownNow();
+        }
+    }
+
+    /** The carrier's name, read from the virtual thread's toString ("...@carrier"). */
+    private static String currentCarrierName() {
+        String s = Thread.currentThread().toString();
+        int at = s.lastIndexOf('@');
+        return at < 0 ? s : s.substring(at + 1);
+    }
+}
