@@ -13,7 +13,9 @@ import org.greenhub.internal.nativeio.NativeLibrary;
  * module access checks.
  */
 final class VirtualThreads {
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /** The flag that opens the constructor to greenhub, on the class path or the module path. */
+    static final String FLAG = "--add-opens java.base/java.lang="
+            + (VirtualThreads.class.getModule().isNamed() ? VirtualThreads.class.getModule().getName() : "ALL-UNNAMED");
     private static volatile Constructor<?> builderConstructor;
 
     private VirtualThreads() {

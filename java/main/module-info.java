@@ -1,0 +1,23 @@
+/**
+ * greenhub: Eventlet for the JVM. Green threads (JDK virtual threads whose scheduler
+ * is a hub), the primitives, green sockets and the hubs over epoll, kqueue or a
+ * java.nio Selector.
+ *
+ * <p>On the module path the JVM needs {@code --add-opens java.base/java.lang=org.greenhub}
+ * (the scheduler hook) and, from JDK 24, {@code --enable-native-access=org.greenhub}.
+ */
+module org.greenhub {
+    requires com.sun.jna; // only to raise the open-files limit when the native core is absent
+
+    exports org.greenhub;
+    exports org.greenhub.green;
+    exports org.greenhub.hub;
+    exports org.greenhub.net;
+    exports org.greenhub.pools;
+    exports org.greenhub.queue;
+    exports org.greenhub.sync;
+
+    uses org.greenhub.internal.hub.Failures;
+    provides org.greenhub.internal.hub.Failures with org.greenhub.internal.spi.GreenFailures;
+    provides java.net.spi.InetAddressResolverProvider with org.greenhub.internal.spi.GreenResolverProvider;
+}
