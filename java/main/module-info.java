@@ -6,6 +6,7 @@
  * <p>On the module path the JVM needs {@code --add-opens java.base/java.lang=org.greenhub}
  * (the scheduler hook) and, from JDK 24, {@code --enable-native-access=org.greenhub}.
  */
+@SuppressWarnings("requires-automatic") // JNA's jar names its module in its manifest (Automatic-Module-Name)
 module org.greenhub {
     requires com.sun.jna; // only to raise the open-files limit when the native core is absent
 

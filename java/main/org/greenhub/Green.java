@@ -266,10 +266,13 @@ public final class Green {
 
     /** Runs {@code fn} under a {@link Timeout} of {@code d}; throws {@link TimeoutExpired} when it fires. */
     public static <T> T withTimeout(Duration d, Callable<T> fn) {
-        try (Timeout t = Timeout.start(d)) {
+        Timeout t = Timeout.start(d);
+        try {
             return fn.call();
         } catch (Exception e) {
             throw GreenException.rethrow(e);
+        } finally {
+            t.cancel();
         }
     }
 

@@ -26,6 +26,7 @@ public class ServerSocket extends java.net.ServerSocket {
     }
 
     /** Bound to {@code bindAddr:port} (null: every address) with {@code backlog}. */
+    @SuppressWarnings("this-escape") // binds in the constructor, as java.net.ServerSocket's own constructors do
     public ServerSocket(int port, int backlog, InetAddress bindAddr) throws IOException {
         this();
         try {

@@ -16,12 +16,14 @@ public class Socket extends java.net.Socket {
     }
 
     /** Connects to {@code host:port}. */
+    @SuppressWarnings("this-escape") // connects in the constructor, as java.net.Socket's own constructors do
     public Socket(String host, int port) throws IOException {
         this();
         connectOrClose(new InetSocketAddress(host, port));
     }
 
     /** Connects to {@code address:port}. */
+    @SuppressWarnings("this-escape") // connects in the constructor, as java.net.Socket's own constructors do
     public Socket(InetAddress address, int port) throws IOException {
         this();
         connectOrClose(new InetSocketAddress(address, port));

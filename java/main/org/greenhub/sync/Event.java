@@ -26,6 +26,10 @@ public class Event<T> {
         volatile boolean done;
     }
 
+    /** An event not sent yet. */
+    public Event() {
+    }
+
     /** Sets the value and wakes every waiter; throws IllegalStateException if already sent (until {@link #reset()}). */
     public void send(T value) {
         complete(value, null);
