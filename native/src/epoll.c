@@ -108,5 +108,5 @@ static const JNINativeMethod epoll_methods[] = {
 };
 
 int gh_register_epoll(JNIEnv *env) {
-    return gh_register(env, GH_PKG "Epoll", epoll_methods, GH_ARRAY_LEN(epoll_methods));
+    return gh_register(env, GH_PKG "EpollNatives", epoll_methods, GH_ARRAY_LEN(epoll_methods));
 }

@@ -9,7 +9,7 @@
 #define GH_HIDDEN __attribute__((visibility("hidden")))
 #define GH_ARRAY_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* Poller readiness bits, as in org.greenhub.hub.Poller. */
+/* Poller readiness bits, as in org.greenhub.internal.nativeio.Readiness (NativeLibraryTest checks). */
 #define GH_READ  1
 #define GH_WRITE 2
 #define GH_ERROR 4

@@ -21,22 +21,52 @@ static jobject new_virtual_thread_builder(JNIEnv *env, jclass unused, jobject sc
     return builder;
 }
 
-/* Order must match org.greenhub.nativeio.Errno. */
-static const int errno_table[] = {
-    EAGAIN, EWOULDBLOCK, EINPROGRESS, EINTR, ECONNREFUSED, ETIMEDOUT, ECONNRESET,
-    EADDRINUSE, EMFILE, ENFILE, EBADF, EPIPE, ENOENT, ENOTCONN, EADDRNOTAVAIL,
-    ENETUNREACH, EHOSTUNREACH, EALREADY, EISCONN, EACCES, EINVAL, ECONNABORTED,
-    EAFNOSUPPORT, ENOTSOCK, EPERM, EEXIST,
-};
+/* The errno values Java maps to exceptions, by name: the one list of them. Java
+ * asks for the names and the values (same order) when the library loads. */
+#define GH_ERRNOS(X) X(EAGAIN) X(EWOULDBLOCK) X(EINPROGRESS) X(EINTR) X(ECONNREFUSED) \
+    X(ETIMEDOUT) X(ECONNRESET) X(EADDRINUSE) X(EMFILE) X(ENFILE) X(EBADF) X(EPIPE) \
+    X(ENOENT) X(ENOTCONN) X(EADDRNOTAVAIL) X(ENETUNREACH) X(EHOSTUNREACH) X(EALREADY) \
+    X(EISCONN) X(EACCES) X(EINVAL) X(ECONNABORTED) X(EAFNOSUPPORT) X(ENOTSOCK) X(EPERM) \
+    X(EEXIST)
+#define GH_ERRNO_VALUE(e) e,
+#define GH_ERRNO_NAME(e) #e,
+static const int errno_values_table[] = { GH_ERRNOS(GH_ERRNO_VALUE) };
+static const char *const errno_names_table[] = { GH_ERRNOS(GH_ERRNO_NAME) };
+_Static_assert(GH_ARRAY_LEN(errno_values_table) <= 64, "int_array copies at most 64 values");
+
+static jintArray int_array(JNIEnv *env, const int *values, int n) {
+    jintArray a = (*env)->NewIntArray(env, n);
+    if (a == NULL) return NULL;
+    jint v[64];
+    for (int i = 0; i < n && i < 64; i++) v[i] = values[i];
+    (*env)->SetIntArrayRegion(env, a, 0, n < 64 ? n : 64, v);
+    return a;
+}
 
 static jintArray errno_values(JNIEnv *env, jclass unused) {
     (void) unused;
-    jintArray a = (*env)->NewIntArray(env, GH_ARRAY_LEN(errno_table));
-    if (a == NULL) return NULL;
-    jint v[GH_ARRAY_LEN(errno_table)];
-    for (int i = 0; i < GH_ARRAY_LEN(errno_table); i++) v[i] = errno_table[i];
-    (*env)->SetIntArrayRegion(env, a, 0, GH_ARRAY_LEN(errno_table), v);
+    return int_array(env, errno_values_table, GH_ARRAY_LEN(errno_values_table));
+}
+
+static jobjectArray errno_names(JNIEnv *env, jclass unused) {
+    (void) unused;
+    jclass string = (*env)->FindClass(env, "java/lang/String");
+    if (string == NULL) return NULL;
+    jobjectArray a = (*env)->NewObjectArray(env, GH_ARRAY_LEN(errno_names_table), string, NULL);
+    for (int i = 0; a != NULL && i < GH_ARRAY_LEN(errno_names_table); i++) {
+        jstring name = (*env)->NewStringUTF(env, errno_names_table[i]);
+        if (name == NULL) return NULL;
+        (*env)->SetObjectArrayElement(env, a, i, name);
+        (*env)->DeleteLocalRef(env, name);
+    }
     return a;
+}
+
+/* The readiness bits the pollers write, for Java to check against its own. */
+static jintArray readiness_bits(JNIEnv *env, jclass unused) {
+    (void) unused;
+    static const int bits[] = { GH_READ, GH_WRITE, GH_ERROR };
+    return int_array(env, bits, GH_ARRAY_LEN(bits));
 }
 
 static jstring str_error(JNIEnv *env, jclass unused, jint err) {
@@ -78,6 +108,8 @@ static const JNINativeMethod library_methods[] = {
      "(Ljava/util/concurrent/Executor;)Ljava/lang/Thread$Builder$OfVirtual;",
      (void *) new_virtual_thread_builder},
     {"errnoValues", "()[I", (void *) errno_values},
+    {"errnoNames", "()[Ljava/lang/String;", (void *) errno_names},
+    {"readinessBits", "()[I", (void *) readiness_bits},
     {"strerror", "(I)Ljava/lang/String;", (void *) str_error},
     {"raiseNoFile0", "()J", (void *) raise_nofile_jni},
 };

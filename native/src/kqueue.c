@@ -107,5 +107,5 @@ static const JNINativeMethod kqueue_methods[] = {
 };
 
 int gh_register_kqueue(JNIEnv *env) {
-    return gh_register(env, GH_PKG "Kqueue", kqueue_methods, GH_ARRAY_LEN(kqueue_methods));
+    return gh_register(env, GH_PKG "KqueueNatives", kqueue_methods, GH_ARRAY_LEN(kqueue_methods));
 }

@@ -9,8 +9,6 @@
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
-#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -20,8 +18,6 @@
 #else
 #define GH_NOSIGNAL 0 /* BSD/macOS: SO_NOSIGPIPE is set on every socket */
 #endif
-
-#define GH_IOV_MAX 1024
 
 #ifdef __linux__
 #include <sys/syscall.h>
@@ -40,9 +36,9 @@ static inline ssize_t gh_send(int fd, const void *buf, size_t len) {
 #define gh_send(fd, buf, len) send(fd, buf, len, GH_NOSIGNAL)
 #endif
 
-/* Option numbers of org.greenhub.nativeio.Sockets. */
+/* Option numbers of org.greenhub.internal.nativeio.Sockets. */
 enum { O_REUSEADDR = 1, O_REUSEPORT, O_NODELAY, O_KEEPALIVE, O_RCVBUF, O_SNDBUF,
-       O_LINGER, O_BROADCAST, O_V6ONLY, O_ERROR, O_OOBINLINE };
+       O_LINGER, O_BROADCAST, O_V6ONLY, O_ERROR };
 
 __attribute__((unused)) static int set_flags(int fd) {
     int fl = fcntl(fd, F_GETFL);
@@ -227,78 +223,6 @@ static jint s_write(JNIEnv *env, jclass c, jint fd, jlong address, jint len) {
     return n >= 0 ? (jint) n : -errno;
 }
 
-/* Fills iov from Java arrays; returns the count used or -errno. */
-static int fill_iov(JNIEnv *env, struct iovec *iov, jlongArray addrs, jintArray lens,
-                    jint offset, jint count) {
-    if (count <= 0 || offset < 0) return -EINVAL;
-    if (count > GH_IOV_MAX) count = GH_IOV_MAX;
-    jlong a[64];
-    jint l[64];
-    for (int done = 0; done < count;) {
-        int chunk = count - done < 64 ? count - done : 64;
-        (*env)->GetLongArrayRegion(env, addrs, offset + done, chunk, a);
-        (*env)->GetIntArrayRegion(env, lens, offset + done, chunk, l);
-        if ((*env)->ExceptionCheck(env)) return -EINVAL;
-        for (int i = 0; i < chunk; i++) {
-            iov[done + i].iov_base = (void *) (intptr_t) a[i];
-            iov[done + i].iov_len = (size_t) l[i];
-        }
-        done += chunk;
-    }
-    return count;
-}
-
-static jlong do_readv(int fd, const struct iovec *iov, int cnt) {
-    ssize_t n;
-    do {
-        n = readv(fd, iov, cnt);
-    } while (n < 0 && errno == EINTR);
-    return n >= 0 ? (jlong) n : -errno;
-}
-
-static jlong do_writev(int fd, const struct iovec *iov, int cnt) {
-    struct msghdr m;
-    memset(&m, 0, sizeof m);
-    m.msg_iov = (struct iovec *) iov;
-    m.msg_iovlen = cnt;
-    ssize_t n;
-    do {
-        n = sendmsg(fd, &m, GH_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 && errno == ENOTSOCK) {
-        do {
-            n = writev(fd, iov, cnt);
-        } while (n < 0 && errno == EINTR);
-    }
-    return n >= 0 ? (jlong) n : -errno;
-}
-
-static jlong s_readv(JNIEnv *env, jclass c, jint fd, jlongArray addrs, jintArray lens, jint off, jint cnt) {
-    (void) c;
-    struct iovec iov[GH_IOV_MAX];
-    int n = fill_iov(env, iov, addrs, lens, off, cnt);
-    return n < 0 ? n : do_readv(fd, iov, n);
-}
-
-static jlong s_writev(JNIEnv *env, jclass c, jint fd, jlongArray addrs, jintArray lens, jint off, jint cnt) {
-    (void) c;
-    struct iovec iov[GH_IOV_MAX];
-    int n = fill_iov(env, iov, addrs, lens, off, cnt);
-    return n < 0 ? n : do_writev(fd, iov, n);
-}
-
-static jlong s_readv_iov(JNIEnv *env, jclass c, jint fd, jlong iov, jint cnt) {
-    (void) env; (void) c;
-    if (cnt <= 0) return -EINVAL;
-    return do_readv(fd, (const struct iovec *) (intptr_t) iov, cnt > GH_IOV_MAX ? GH_IOV_MAX : cnt);
-}
-
-static jlong s_writev_iov(JNIEnv *env, jclass c, jint fd, jlong iov, jint cnt) {
-    (void) env; (void) c;
-    if (cnt <= 0) return -EINVAL;
-    return do_writev(fd, (const struct iovec *) (intptr_t) iov, cnt > GH_IOV_MAX ? GH_IOV_MAX : cnt);
-}
-
 static jint s_recvfrom(JNIEnv *env, jclass c, jint fd, jlong address, jint len,
                        jbyteArray addr_out, jintArray port_out) {
     (void) c;
@@ -366,7 +290,6 @@ static int map_option(int opt, int *level, int *name) {
     case O_BROADCAST: *level = SOL_SOCKET; *name = SO_BROADCAST; return 0;
     case O_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 0;
     case O_ERROR: *level = SOL_SOCKET; *name = SO_ERROR; return 0;
-    case O_OOBINLINE: *level = SOL_SOCKET; *name = SO_OOBINLINE; return 0;
     default: return -ENOPROTOOPT;
     }
 }
@@ -428,12 +351,6 @@ static jint s_getpeername(JNIEnv *env, jclass c, jint fd, jbyteArray addr_out, j
     return socket_name(env, fd, getpeername, addr_out, port_out);
 }
 
-static jint s_available(JNIEnv *env, jclass c, jint fd) {
-    (void) env; (void) c;
-    int n = 0;
-    return ioctl(fd, FIONREAD, &n) == 0 ? n : -errno;
-}
-
 static jint s_poll(JNIEnv *env, jclass c, jint fd, jint events, jint timeout_ms) {
     (void) env; (void) c;
     struct pollfd p;
@@ -467,10 +384,6 @@ static const JNINativeMethod socket_methods[] = {
     {"finishConnect", "(I)I", (void *) s_finish_connect},
     {"read", "(IJI)I", (void *) s_read},
     {"write", "(IJI)I", (void *) s_write},
-    {"readv", "(I[J[III)J", (void *) s_readv},
-    {"writev", "(I[J[III)J", (void *) s_writev},
-    {"readvIov", "(IJI)J", (void *) s_readv_iov},
-    {"writevIov", "(IJI)J", (void *) s_writev_iov},
     {"recvfrom", "(IJI[B[I)I", (void *) s_recvfrom},
     {"sendto", "(IJI[BI)I", (void *) s_sendto},
     {"shutdown", "(II)I", (void *) s_shutdown},
@@ -479,11 +392,10 @@ static const JNINativeMethod socket_methods[] = {
     {"getsockopt", "(II[I)I", (void *) s_getsockopt},
     {"getsockname", "(I[B[I)I", (void *) s_getsockname},
     {"getpeername", "(I[B[I)I", (void *) s_getpeername},
-    {"available", "(I)I", (void *) s_available},
     {"poll", "(III)I", (void *) s_poll},
     {"address", "(Ljava/nio/ByteBuffer;)J", (void *) s_address},
 };
 
 int gh_register_sockets(JNIEnv *env) {
-    return gh_register(env, GH_PKG "Sockets", socket_methods, GH_ARRAY_LEN(socket_methods));
+    return gh_register(env, GH_PKG "SocketNatives", socket_methods, GH_ARRAY_LEN(socket_methods));
 }

@@ -11,18 +11,30 @@ import org.greenhub.internal.hub.Poller;
 
 /**
  * A green UDP socket: {@link #receive} parks the green thread until a datagram
- * arrives (a plain thread blocks only itself). One reader and one writer may wait
- * at a time; closing the socket wakes them with an IOException.
+ * arrives (its hub runs the others; a plain thread blocks only itself). One reader
+ * and one writer may wait at a time (a second one gets an IllegalStateException);
+ * closing the socket wakes them with a {@link java.net.SocketException}. Each
+ * blocking call is bounded by the socket's {@link #setTimeout timeout}.
  */
 public final class GreenDatagramSocket extends SocketBase {
     private GreenDatagramSocket(SocketIo io) {
         super(io);
     }
 
-    /** A datagram socket bound to {@code addr} (port 0: any free port). */
+    /**
+     * A datagram socket bound to {@code addr}. Never blocks (but resolving an
+     * unresolved address may).
+     *
+     * @param addr the address (port 0: any free port); an unresolved one is resolved first
+     * @return the bound socket, with no timeout set
+     * @throws NullPointerException if {@code addr} is null
+     * @throws java.net.UnknownHostException if {@code addr} is unresolved and its host cannot be resolved
+     * @throws java.net.BindException if the address is in use or not local
+     * @throws IOException if the socket cannot be created or bound
+     */
     public static GreenDatagramSocket bind(InetSocketAddress addr) throws IOException {
         InetSocketAddress at = GreenSocket.resolved(addr);
-        SocketIo io = SocketIo.open(SocketIo.Kind.DATAGRAM, NativeIo.isIpv6(at));
+        SocketIo io = SocketIo.open(SocketIo.Kind.DATAGRAM, SocketIo.isIpv6(at));
         try {
             io.bind(at, -1, false); // backlog -1: no listen
         } catch (Throwable t) {
@@ -33,10 +45,24 @@ public final class GreenDatagramSocket extends SocketBase {
     }
 
     /**
-     * Waits for the next datagram and puts it into {@code dst} (the part that does
-     * not fit is dropped, as with recvfrom); returns its sender.
-     * SocketTimeoutException after the timeout. A read-only {@code dst} is an
-     * IllegalArgumentException, thrown before any datagram is taken.
+     * Waits for the next datagram and puts it into {@code dst} from its position (the
+     * part that does not fit is dropped, as with recvfrom: all of it when {@code dst}
+     * has no room); returns its sender.
+     *
+     * @param dst the buffer
+     * @return the sender's address (an {@link InetSocketAddress})
+     * @throws NullPointerException if {@code dst} is null
+     * @throws IllegalArgumentException if {@code dst} is read-only, thrown before any
+     *         datagram is taken
+     * @throws SocketTimeoutException if the socket's timeout passes first
+     * @throws java.net.SocketException if the socket is or gets closed
+     * @throws IllegalStateException if another thread is already waiting to receive on this socket
+     * @throws IOException for other failures ({@link java.net.PortUnreachableException}
+     *         after an earlier send drew an ICMP port unreachable, ...)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
      */
     public SocketAddress receive(ByteBuffer dst) throws IOException {
         writable(dst);
@@ -53,8 +79,24 @@ public final class GreenDatagramSocket extends SocketBase {
 
     /**
      * Sends the remaining bytes of {@code src} as one datagram to {@code to},
-     * waiting while the send buffer is full; returns the bytes sent. An empty
-     * datagram is sent without waiting.
+     * waiting while the send buffer is full; {@code src}'s position advances by the
+     * bytes sent. An empty datagram is tried once, without waiting.
+     *
+     * @param src the datagram, from its position to its limit
+     * @param to the receiver, an {@link InetSocketAddress}; an unresolved one is resolved first
+     * @return the bytes sent: all of them, or 0 for an empty datagram (or one that
+     *         could not be sent at once)
+     * @throws NullPointerException if {@code src} or {@code to} is null
+     * @throws IllegalArgumentException if {@code to} is not an InetSocketAddress
+     * @throws java.net.UnknownHostException if {@code to} is unresolved and its host cannot be resolved
+     * @throws SocketTimeoutException if the socket's timeout passes first
+     * @throws java.net.SocketException if the socket is or gets closed
+     * @throws IllegalStateException if another thread is already waiting to send on this socket
+     * @throws IOException for other failures (a datagram too large, {@link java.net.PortUnreachableException}, ...)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
      */
     public int send(ByteBuffer src, SocketAddress to) throws IOException {
         Objects.requireNonNull(src, "src");

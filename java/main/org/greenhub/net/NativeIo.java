@@ -1,8 +1,6 @@
 package org.greenhub.net;
 
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
@@ -11,7 +9,6 @@ import java.nio.ByteBuffer;
 import org.greenhub.internal.hub.HubLoop;
 import org.greenhub.internal.hub.PollState;
 import org.greenhub.internal.hub.Strand;
-import org.greenhub.internal.nativeio.Errno;
 import org.greenhub.internal.nativeio.Sockets;
 
 /** {@link SocketIo} over a native non-blocking descriptor, for the epoll and kqueue hubs. */
@@ -31,9 +28,7 @@ final class NativeIo extends SocketIo {
     }
 
     static SocketIo open(Kind kind, boolean ipv6) throws IOException {
-        int fd = Sockets.socket(ipv6 ? Sockets.AF_INET6 : Sockets.AF_INET,
-                kind == Kind.DATAGRAM ? Sockets.SOCK_DGRAM : Sockets.SOCK_STREAM);
-        return new NativeIo(Errno.check(fd, "socket"));
+        return new NativeIo(Sockets.open(ipv6, kind == Kind.DATAGRAM));
     }
 
     /**
@@ -87,16 +82,7 @@ final class NativeIo extends SocketIo {
                 dst.put(s.limit(n));
             }
         }
-        if (n > 0) {
-            return n;
-        }
-        if (n == 0) {
-            return -1; // end of stream
-        }
-        if (Errno.wouldBlock(n)) {
-            return 0;
-        }
-        throw Errno.exception(n, "read");
+        return n;
     }
 
     @Override
@@ -110,108 +96,79 @@ final class NativeIo extends SocketIo {
             s.put(0, src, src.position(), len);
             n = Sockets.write(fd, nativeAddress(s), len);
         }
-        if (n >= 0) {
-            src.position(src.position() + n);
-            return n;
-        }
-        if (Errno.wouldBlock(n)) {
-            return 0;
-        }
-        throw Errno.exception(n, "write");
+        src.position(src.position() + n);
+        return n;
     }
 
     @Override
     boolean startConnect(InetSocketAddress to) throws IOException {
-        int r = Sockets.connect(fd, to.getAddress().getAddress(), to.getPort());
-        if (r == 0) {
-            return true;
-        }
-        if (r == -Errno.EINPROGRESS || Errno.wouldBlock(r)) {
-            return false;
-        }
-        throw Errno.exception(r, to.toString());
+        return Sockets.connect(fd, to);
     }
 
     @Override
     void finishConnect(InetSocketAddress to) throws IOException {
-        Errno.check(Sockets.finishConnect(fd), to.toString());
+        Sockets.finishConnect(fd, to);
     }
 
     @Override
     void bind(InetSocketAddress at, int backlog, boolean reusePort) throws IOException {
         if (backlog >= 0) {
-            Errno.check(Sockets.setsockopt(fd, Sockets.SO_REUSEADDR, 1), "SO_REUSEADDR");
+            Sockets.setOption(fd, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
         }
         if (reusePort) {
-            Errno.check(Sockets.setsockopt(fd, Sockets.SO_REUSEPORT, 1), "SO_REUSEPORT");
+            Sockets.setOption(fd, Sockets.SO_REUSEPORT, 1, "SO_REUSEPORT");
         }
-        Errno.check(Sockets.bind(fd, at.getAddress().getAddress(), at.getPort()), at.toString());
+        Sockets.bind(fd, at);
         if (backlog >= 0) {
-            Errno.check(Sockets.listen(fd, backlog), "listen " + at);
+            Sockets.listen(fd, backlog, at);
         }
     }
 
     @Override
     SocketIo accept() throws IOException {
-        int r = Sockets.accept(fd, addrOut, portOut);
-        if (r >= 0) {
-            return new NativeIo(r);
-        }
-        if (Errno.wouldBlock(r)) {
-            return null;
-        }
-        throw Errno.exception(r, "accept");
+        int c = Sockets.accept(fd, addrOut, portOut);
+        return c < 0 ? null : new NativeIo(c);
     }
 
     @Override
     InetSocketAddress receive(ByteBuffer dst) throws IOException {
         int n;
         if (dst.isDirect()) {
-            n = Sockets.recvfrom(fd, nativeAddress(dst) + dst.position(), dst.remaining(), addrOut, portOut);
+            n = Sockets.receive(fd, nativeAddress(dst) + dst.position(), dst.remaining(), addrOut, portOut);
             if (n > 0) {
                 dst.position(dst.position() + n);
             }
         } else {
             ByteBuffer s = scratch();
-            n = Sockets.recvfrom(fd, nativeAddress(s), Math.min(dst.remaining(), s.capacity()), addrOut, portOut);
+            n = Sockets.receive(fd, nativeAddress(s), Math.min(dst.remaining(), s.capacity()), addrOut, portOut);
             if (n > 0) {
                 dst.put(s.limit(n));
             }
         }
-        if (n >= 0) {
-            return address(addrOut, portOut);
-        }
-        if (Errno.wouldBlock(n)) {
-            return null;
-        }
-        throw Errno.exception(n, "recvfrom");
+        return n < 0 ? null : Sockets.address(addrOut, portOut);
     }
 
     @Override
     int send(ByteBuffer src, InetSocketAddress to) throws IOException {
         int n;
-        byte[] addr = to.getAddress().getAddress();
         if (src.isDirect()) {
-            n = Sockets.sendto(fd, nativeAddress(src) + src.position(), src.remaining(), addr, to.getPort());
+            n = Sockets.send(fd, nativeAddress(src) + src.position(), src.remaining(), to);
         } else {
             ByteBuffer s = scratch();
             int len = Math.min(src.remaining(), s.capacity());
             s.put(0, src, src.position(), len);
-            n = Sockets.sendto(fd, nativeAddress(s), len, addr, to.getPort());
+            n = Sockets.send(fd, nativeAddress(s), len, to);
         }
-        if (n >= 0) {
-            src.position(src.position() + n);
-            return n;
-        }
-        if (Errno.wouldBlock(n)) {
+        if (n < 0) {
             return 0;
         }
-        throw Errno.exception(n, "sendto " + to);
+        src.position(src.position() + n);
+        return n;
     }
 
     @Override
     void shutdownOutput() throws IOException {
-        Errno.check(Sockets.shutdown(fd, Sockets.SHUT_WR), "shutdown");
+        Sockets.shutdownOutput(fd);
     }
 
     @Override
@@ -221,37 +178,25 @@ final class NativeIo extends SocketIo {
 
     @Override
     InetSocketAddress localAddress() throws IOException {
-        Errno.check(Sockets.getsockname(fd, addrOut, portOut), "getsockname");
-        return address(addrOut, portOut);
+        return Sockets.localAddress(fd, addrOut, portOut);
     }
 
     @Override
     InetSocketAddress remoteAddress() throws IOException {
-        int r = Sockets.getpeername(fd, addrOut, portOut);
-        return r < 0 ? null : address(addrOut, portOut);
-    }
-
-    private static InetSocketAddress address(byte[] addr, int[] port) throws IOException {
-        int len = port[1];
-        if (len != 4 && len != 16) {
-            return null;
-        }
-        byte[] raw = len == 4 ? new byte[] {addr[0], addr[1], addr[2], addr[3]} : addr.clone();
-        return new InetSocketAddress(InetAddress.getByAddress(raw), port[0]);
+        return Sockets.remoteAddress(fd, addrOut, portOut);
     }
 
     @Override
     <T> void setOption(SocketOption<T> option, T value) throws IOException {
         int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
-        Errno.check(Sockets.setsockopt(fd, code(option), v), option.name());
+        Sockets.setOption(fd, code(option), v, option.name());
     }
 
     @Override
     @SuppressWarnings("unchecked")
     <T> T getOption(SocketOption<T> option) throws IOException {
-        int[] out = new int[1];
-        Errno.check(Sockets.getsockopt(fd, code(option), out), option.name());
-        return option.type() == Boolean.class ? (T) Boolean.valueOf(out[0] != 0) : (T) Integer.valueOf(out[0]);
+        int v = Sockets.getOption(fd, code(option), option.name());
+        return option.type() == Boolean.class ? (T) Boolean.valueOf(v != 0) : (T) Integer.valueOf(v);
     }
 
     private static int code(SocketOption<?> o) throws SocketException {
@@ -275,7 +220,4 @@ final class NativeIo extends SocketIo {
         throw new UnsupportedOperationException("socket option " + o.name() + " is not supported by greenhub's native sockets");
     }
 
-    static boolean isIpv6(InetSocketAddress a) {
-        return a.getAddress() instanceof Inet6Address;
-    }
 }

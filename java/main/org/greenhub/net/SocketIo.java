@@ -20,6 +20,11 @@ abstract class SocketIo {
         return !HubKinds.selected().equals("nio");
     }
 
+    /** Whether {@code a} needs an IPv6 socket. */
+    static boolean isIpv6(InetSocketAddress a) {
+        return a.getAddress() instanceof java.net.Inet6Address;
+    }
+
     static SocketIo open(Kind kind, boolean ipv6) throws IOException {
         return nativeSockets() ? NativeIo.open(kind, ipv6) : NioIo.open(kind, ipv6);
     }

@@ -42,6 +42,9 @@ public final class HubLoop {
     private final ThreadFactory greenThreads;
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
+    private int pollFailures;  // consecutive failed polls
+    /** How long the loop pauses after a failed poll. */
+    static final long POLL_FAILURE_BACKOFF_MILLIS = 1000;
     private volatile Thread carrier;
     private volatile boolean closed;
     private volatile boolean stopping;
@@ -149,6 +152,9 @@ public final class HubLoop {
         }
         s.claim(read, self);
         try {
+            if (s.closed) {
+                throw new ClosedChannelException(); // never arm: its descriptor number may be reused already
+            }
             HubLoop owner = s.owner(me);
             owner.arm(s, interest);
             while (!(read ? s.readReady : s.writeReady)) {
@@ -171,6 +177,9 @@ public final class HubLoop {
             poller.arm(s, bit);
         } else {
             execute(() -> {
+                if (s.closed) {
+                    return; // closed meanwhile: its waiter was woken by the close
+                }
                 try {
                     poller.arm(s, bit);
                 } catch (IOException e) {
@@ -338,12 +347,31 @@ public final class HubLoop {
         }
         try {
             poller.poll(timeout, readySink);
+            pollFailures = 0;
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "hub " + name() + ": poll failed", e);
+            pollFailed(e);
         } finally {
             if (timeout != 0) {
                 needsWakeup.lazySet(false); // no fence: a stale true only costs one spare wake-up
             }
+        }
+    }
+
+    /**
+     * A poller that fails once will likely fail again at once, and the loop would spin
+     * a core: back off for {@link #POLL_FAILURE_BACKOFF_MILLIS} after each failure, as
+     * Netty's event loops sleep a second, and log the first failure of a run and then
+     * one in every 60 (about once a minute).
+     */
+    private void pollFailed(IOException e) {
+        if (pollFailures++ % 60 == 0) {
+            LOG.log(System.Logger.Level.ERROR, "hub " + name() + ": poll failed (" + pollFailures
+                    + " in a row); backing off " + POLL_FAILURE_BACKOFF_MILLIS + " ms after each", e);
+        }
+        try {
+            Thread.sleep(POLL_FAILURE_BACKOFF_MILLIS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

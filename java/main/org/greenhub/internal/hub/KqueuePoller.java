@@ -1,7 +1,6 @@
 package org.greenhub.internal.hub;
 
 import java.io.IOException;
-import org.greenhub.internal.nativeio.Errno;
 import org.greenhub.internal.nativeio.Kqueue;
 
 /**
@@ -19,7 +18,7 @@ final class KqueuePoller extends NativePoller {
     /** Opens a kqueue poller, or throws an IOException naming why it cannot. */
     static Poller open() throws IOException {
         requireAvailable("kqueue");
-        return new KqueuePoller(Errno.check(Kqueue.open(), "kqueue"));
+        return new KqueuePoller(Kqueue.open());
     }
 
     @Override
@@ -28,12 +27,12 @@ final class KqueuePoller extends NativePoller {
     }
 
     @Override
-    int register(int fd, int token) {
-        return Kqueue.add(kq, fd, token);
+    boolean register(int fd, int token) throws IOException {
+        return Kqueue.register(kq, fd, token);
     }
 
     @Override
-    int waitForEvents(long address, int max, long timeoutNanos) {
+    int waitForEvents(long address, int max, long timeoutNanos) throws IOException {
         return Kqueue.wait(kq, address, max, timeoutNanos);
     }
 

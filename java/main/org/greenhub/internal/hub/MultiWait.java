@@ -7,7 +7,7 @@ import org.greenhub.internal.nativeio.Sockets;
 
 /**
  * Waiting for readiness of several channels at once (the core of
- * {@code org.greenhub.net.Select}). Unlike {@link Hub#awaitReady} it does not consume
+ * {@code org.greenhub.net.Select}). Unlike {@link HubLoop#awaitReady} it does not consume
  * the readiness it reports: the read or write that follows tries its system call
  * first anyway, and a stale report only costs that call one extra try.
  */
@@ -30,14 +30,14 @@ public final class MultiWait {
      * {@link #readable} or one of {@code writes} {@link #writable}; false when the
      * System.nanoTime() deadline passed first. The caller becomes the reader (writer)
      * of each state meanwhile, so the poller's hub wakes it; a state that already has
-     * another reader (writer) gets IllegalStateException, as in {@link Hub#awaitReady}.
+     * another reader (writer) gets IllegalStateException, as in {@link HubLoop#awaitReady}.
      */
     public static boolean await(List<PollState> reads, List<PollState> writes, long deadline) {
         for (PollState s : reads) {
-            probe(s, Sockets.POLL_READ);
+            probe(s, Poller.READ);
         }
         for (PollState s : writes) {
-            probe(s, Sockets.POLL_WRITE);
+            probe(s, Poller.WRITE);
         }
         if (anyReady(reads, writes)) {
             return true;
@@ -91,11 +91,8 @@ public final class MultiWait {
         if (s.fd < 0 || s.closed) {
             return;
         }
-        int r = Sockets.poll(s.fd, events, 0);
-        if (r > 0) {
-            int bits = ((r & Sockets.POLL_READ) != 0 ? Poller.READ : 0)
-                    | ((r & Sockets.POLL_WRITE) != 0 ? Poller.WRITE : 0)
-                    | ((r & Sockets.POLL_ERROR) != 0 ? Poller.ERROR : 0);
+        int bits = Sockets.readinessNow(s.fd, events);
+        if (bits != 0) {
             s.ready(bits);
         }
     }

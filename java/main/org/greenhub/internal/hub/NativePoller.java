@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.greenhub.internal.nativeio.Errno;
 import org.greenhub.internal.nativeio.NativeLibrary;
 import org.greenhub.internal.nativeio.Sockets;
-import org.greenhub.internal.hub.TokenTable;
 
 /**
  * What the epoll and kqueue pollers share: each descriptor is registered once,
@@ -17,18 +15,14 @@ import org.greenhub.internal.hub.TokenTable;
  * pending. Subclasses supply the system calls.
  */
 abstract class NativePoller implements Poller {
-    private static final int MAX_EVENTS = 4096;
+    /** Event pairs per wait. C clamps a wait to its own batch (epoll 256, kqueue 128), so more would go unused. */
+    private static final int EVENTS = 256;
 
     private final TokenTable<PollState> tokens = new TokenTable<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private ByteBuffer events;
-    private long eventsAddress;
-    private int capacity;
+    private final ByteBuffer events = ByteBuffer.allocateDirect(EVENTS * 8).order(ByteOrder.nativeOrder());
+    private final long eventsAddress = Sockets.address(events);
     private volatile boolean closed;
-
-    NativePoller() {
-        allocate(256);
-    }
 
     /** Throws an IOException naming why the native code of {@code hub} cannot run. */
     static void requireAvailable(String hub) throws IOException {
@@ -38,11 +32,11 @@ abstract class NativePoller implements Poller {
         }
     }
 
-    /** Registers {@code fd} for read and write, edge-triggered, under {@code token}; 0 or -errno. */
-    abstract int register(int fd, int token);
+    /** Registers {@code fd} for read and write, edge-triggered, under {@code token}; false when {@code fd} is not open. */
+    abstract boolean register(int fd, int token) throws IOException;
 
-    /** Waits; writes up to {@code max} (token, bits) pairs at {@code address}; their count or -errno. */
-    abstract int waitForEvents(long address, int max, long timeoutNanos);
+    /** Waits; writes up to {@code max} (token, bits) pairs at {@code address}; their count. */
+    abstract int waitForEvents(long address, int max, long timeoutNanos) throws IOException;
 
     /** Interrupts a wait from any thread. */
     abstract void signalWakeup();
@@ -50,24 +44,25 @@ abstract class NativePoller implements Poller {
     /** Closes the poller's own descriptors. */
     abstract void closeDescriptors();
 
-    private void allocate(int n) {
-        events = ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder());
-        eventsAddress = Sockets.address(events);
-        capacity = n;
-    }
-
     @Override
     public void arm(PollState s, int interest) throws IOException {
         if (s.token >= 0) {
             return; // registered for both directions already
         }
         int token = tokens.add(s);
-        int r = register(s.fd, token);
-        if (r < 0) {
-            tokens.remove(token);
-            throw Errno.exception(r, name() + " registration of fd " + s.fd);
+        boolean registered = false;
+        try {
+            registered = register(s.fd, token);
+        } finally {
+            if (!registered) {
+                tokens.remove(token);
+            }
         }
-        s.token = token;
+        if (registered) {
+            s.token = token;
+        } else {
+            s.ready(ERROR); // closed under us: as on the nio poller, its waiter wakes and its call fails
+        }
     }
 
     @Override
@@ -85,15 +80,13 @@ abstract class NativePoller implements Poller {
 
     @Override
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
-        int n = waitForEvents(eventsAddress, capacity, timeoutNanos);
-        if (wakeupPending.get()) { // read first: most waits end without a wake-up, and set() is a fence
-            wakeupPending.set(false);
-        }
-        if (n < 0) {
-            if (n == -Errno.EINTR) {
-                return 0;
+        int n;
+        try {
+            n = waitForEvents(eventsAddress, EVENTS, timeoutNanos);
+        } finally {
+            if (wakeupPending.get()) { // read first: most waits end without a wake-up, and set() is a fence
+                wakeupPending.set(false);
             }
-            throw Errno.exception(n, name() + " wait");
         }
         int reported = 0;
         tokens.beginBatch();
@@ -107,9 +100,6 @@ abstract class NativePoller implements Poller {
             }
         } finally {
             tokens.endBatch();
-        }
-        if (n == capacity && capacity < MAX_EVENTS) {
-            allocate(capacity * 2);
         }
         return reported;
     }

@@ -81,7 +81,7 @@ public final class PollState {
         }
     }
 
-    /** Records a stream read of {@code n} bytes (or 0/-errno) that asked for {@code requested}. */
+    /** Records a stream read of {@code n} bytes (0: would block, -1: end of stream) that asked for {@code requested}. */
     public void afterRead(int n, int requested) {
         readDrained = n > 0 && n < requested;
     }

@@ -1,6 +1,7 @@
 package org.greenhub.internal.hub;
 
 import java.io.IOException;
+import org.greenhub.internal.nativeio.Readiness;
 
 /**
  * What a hub waits on: readiness of channels, a timeout, and wake-ups from other
@@ -10,8 +11,8 @@ import java.io.IOException;
  * {@link #close}; {@link #wakeup} may be called from any thread.
  */
 public interface Poller {
-    /** Readiness bits handed to a {@link ReadySink}. */
-    int READ = 1, WRITE = 2, ERROR = 4;
+    /** Readiness bits handed to a {@link ReadySink}: the C pollers' own. */
+    int READ = Readiness.READ, WRITE = Readiness.WRITE, ERROR = Readiness.ERROR;
 
     /** "epoll", "kqueue" or "nio". */
     String name();
@@ -19,7 +20,9 @@ public interface Poller {
     /**
      * Makes later polls report {@code s} when it becomes ready for any of the
      * {@code interest} bits (READ, WRITE). Edge-triggered pollers register the
-     * descriptor once, for both directions, and ignore later calls.
+     * descriptor once, for both directions, and ignore later calls. A channel that is no
+     * longer open is not registered but reported ready with ERROR, on every poller, so
+     * that its waiter wakes and its next call reports the error; other failures throw.
      */
     void arm(PollState s, int interest) throws IOException;
 

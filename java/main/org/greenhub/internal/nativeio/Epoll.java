@@ -1,34 +1,59 @@
 package org.greenhub.internal.nativeio;
 
+import java.io.IOException;
+
 /**
- * The epoll natives (Linux). Every call returns a count or 0 on success, or a
- * negative errno (see {@link Errno}). Call only when
- * {@code NativeLibrary.unavailabilityCause("epoll") == null}.
+ * epoll (Linux): edge-triggered registration of descriptors under int tokens, waits
+ * that write (token, bits) pairs into caller memory, and an eventfd for wake-ups.
+ * Call only when {@code NativeLibrary.unavailabilityCause("epoll") == null}.
  */
 public final class Epoll {
     private Epoll() {
     }
 
-    /**
-     * Creates an epoll instance and its wake-up eventfd (both close-on-exec), the
-     * eventfd already registered. {@code out[0]} = epoll fd, {@code out[1]} = eventfd.
-     */
-    public static native int open(int[] out);
-
-    /** Registers {@code fd} edge-triggered for read, write and hang-up, tagged {@code token}. */
-    public static native int add(int epfd, int fd, int token);
-
-    /** Removes {@code fd}. */
-    public static native int del(int epfd, int fd);
+    /** A new epoll instance and its wake-up eventfd (registered, close-on-exec): {@code {epfd, wakeFd}}. */
+    public static int[] open() throws IOException {
+        int[] fds = new int[2];
+        Errno.check(EpollNatives.open(fds), "epoll_create");
+        return fds;
+    }
 
     /**
-     * Waits at most {@code timeoutNanos} (negative: forever; rounded up to ms) and
-     * writes up to {@code maxEvents} pairs of int32 (token, bits: READ 1, WRITE 2,
-     * ERROR 4) at {@code eventsAddress}. The wake-up eventfd is drained and not
-     * reported. Returns the number of pairs; 0 on timeout, wake-up only or EINTR.
+     * Registers {@code fd} edge-triggered for read, write and hang-up under {@code token}.
+     * A descriptor still registered from before (cancelled without being closed) is
+     * registered anew. Returns false, registering nothing, when {@code fd} is not open.
      */
-    public static native int wait(int epfd, int wakeFd, long eventsAddress, int maxEvents, long timeoutNanos);
+    public static boolean register(int epfd, int fd, int token) throws IOException {
+        int r = EpollNatives.add(epfd, fd, token);
+        if (r == -Errno.EEXIST) {
+            EpollNatives.del(epfd, fd);
+            r = EpollNatives.add(epfd, fd, token);
+        }
+        if (r == -Errno.EBADF) {
+            return false;
+        }
+        Errno.check(r, "epoll registration of fd " + fd);
+        return true;
+    }
 
-    /** Makes a blocked or the next {@link #wait} return (writes the eventfd). Any thread. */
-    public static native int wakeup(int wakeFd);
+    /**
+     * Waits at most {@code timeoutNanos} (negative: no limit; rounded up to ms) and writes
+     * up to {@code maxEvents} (token, {@link Readiness} bits) int pairs at {@code address};
+     * returns their count (0 on timeout, a wake-up or a signal). The wake-up eventfd is
+     * drained, not reported.
+     */
+    public static int wait(int epfd, int wakeFd, long address, int maxEvents, long timeoutNanos) throws IOException {
+        return Errno.check(EpollNatives.wait(epfd, wakeFd, address, maxEvents, timeoutNanos), "epoll_wait");
+    }
+
+    /** Makes a blocked or the next {@link #wait} return. Any thread; never fails (a pending wake-up suffices). */
+    public static void wakeup(int wakeFd) {
+        EpollNatives.wakeup(wakeFd);
+    }
+
+    /** Closes the instance and its eventfd. */
+    public static void close(int epfd, int wakeFd) {
+        Sockets.close(wakeFd);
+        Sockets.close(epfd);
+    }
 }

@@ -8,58 +8,51 @@ import java.net.PortUnreachableException;
 import java.net.SocketException;
 
 /**
- * errno values (read from C at load: they differ between Linux, macOS and BSD) and
- * the mapping of the natives' negative errno results to java.net / java.io exceptions.
+ * The errno values the binding maps to exceptions, read by name from C at load (they
+ * differ between Linux, macOS and BSD; C's table in native/src/greenhub.c is the one
+ * list), and the mapping of the natives' negative errno results to java.net and
+ * java.io exceptions. Only the binding sees errno: its wrappers throw.
  */
-public final class Errno {
-    // Order must match errno_values() in native/src/greenhub.c.
-    private static final String[] NAMES = {"EAGAIN", "EWOULDBLOCK", "EINPROGRESS", "EINTR",
-        "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EADDRINUSE", "EMFILE", "ENFILE", "EBADF",
-        "EPIPE", "ENOENT", "ENOTCONN", "EADDRNOTAVAIL", "ENETUNREACH", "EHOSTUNREACH", "EALREADY",
-        "EISCONN", "EACCES", "EINVAL", "ECONNABORTED", "EAFNOSUPPORT", "ENOTSOCK", "EPERM", "EEXIST"};
-    private static final int[] LINUX = {11, 11, 115, 4, 111, 110, 104, 98, 24, 23, 9, 32, 2, 107,
-        99, 101, 113, 114, 106, 13, 22, 103, 97, 88, 1, 17};
-    private static final int[] BSD = {35, 35, 36, 4, 61, 60, 54, 48, 24, 23, 9, 32, 2, 57,
-        49, 51, 65, 37, 56, 13, 22, 53, 47, 38, 1, 17};
-    private static final int[] V = values();
+final class Errno {
+    /** Stands for an errno the library did not report (never equal to a real one). */
+    private static final int UNKNOWN = Integer.MIN_VALUE;
 
-    public static final int EAGAIN = V[0], EWOULDBLOCK = V[1], EINPROGRESS = V[2], EINTR = V[3],
-            ECONNREFUSED = V[4], ETIMEDOUT = V[5], ECONNRESET = V[6], EADDRINUSE = V[7],
-            EMFILE = V[8], ENFILE = V[9], EBADF = V[10], EPIPE = V[11], ENOENT = V[12],
-            ENOTCONN = V[13], EADDRNOTAVAIL = V[14], ENETUNREACH = V[15], EHOSTUNREACH = V[16],
-            EALREADY = V[17], EISCONN = V[18], EACCES = V[19], EINVAL = V[20],
-            ECONNABORTED = V[21], EAFNOSUPPORT = V[22], ENOTSOCK = V[23], EPERM = V[24], EEXIST = V[25];
+    static final int EAGAIN = value("EAGAIN"), EWOULDBLOCK = value("EWOULDBLOCK"),
+            EINPROGRESS = value("EINPROGRESS"), ECONNREFUSED = value("ECONNREFUSED"),
+            ETIMEDOUT = value("ETIMEDOUT"), ECONNRESET = value("ECONNRESET"), EADDRINUSE = value("EADDRINUSE"),
+            EMFILE = value("EMFILE"), ENFILE = value("ENFILE"), EBADF = value("EBADF"), EPIPE = value("EPIPE"),
+            ENOTCONN = value("ENOTCONN"), EADDRNOTAVAIL = value("EADDRNOTAVAIL"),
+            ENETUNREACH = value("ENETUNREACH"), EHOSTUNREACH = value("EHOSTUNREACH"), EACCES = value("EACCES"),
+            ECONNABORTED = value("ECONNABORTED"), EAFNOSUPPORT = value("EAFNOSUPPORT"),
+            ENOTSOCK = value("ENOTSOCK"), EEXIST = value("EEXIST");
 
     private Errno() {
     }
 
-    private static int[] values() {
-        int[] v = NativeLibrary.loadedErrnoValues();
-        if (v != null && v.length == NAMES.length) {
-            return v;
-        }
-        boolean bsd = NativeLibrary.OS.matches("macos|freebsd");
-        return (bsd ? BSD : LINUX).clone();
+    /** The value of errno {@code name} on this OS, from C's table. */
+    static int value(String name) {
+        Integer v = NativeLibrary.errnoTable().get(name);
+        return v == null ? UNKNOWN : v;
     }
 
     /** The symbolic name of {@code errno} (positive or negative), or null. */
-    public static String name(int errno) {
+    static String name(int errno) {
         int e = errno < 0 ? -errno : errno;
-        for (int i = 0; i < NAMES.length; i++) {
-            if (V[i] == e) {
-                return NAMES[i];
+        for (var entry : NativeLibrary.errnoTable().entrySet()) {
+            if (entry.getValue() == e) {
+                return entry.getKey();
             }
         }
         return null;
     }
 
     /** Whether the negative result {@code res} means "would block" (EAGAIN/EWOULDBLOCK). */
-    public static boolean wouldBlock(int res) {
+    static boolean wouldBlock(int res) {
         return res == -EAGAIN || res == -EWOULDBLOCK;
     }
 
     /** Returns {@code res} when non-negative, else throws its exception. */
-    public static int check(int res, String context) throws IOException {
+    static int check(int res, String context) throws IOException {
         if (res < 0) {
             throw exception(res, context);
         }
@@ -67,7 +60,7 @@ public final class Errno {
     }
 
     /** Returns {@code res} when non-negative, else throws its exception. */
-    public static long check(long res, String context) throws IOException {
+    static long check(long res, String context) throws IOException {
         if (res < 0) {
             throw exception((int) res, context);
         }
@@ -78,7 +71,7 @@ public final class Errno {
      * The exception for the negative errno {@code res}. {@code context} is what was
      * being done or to whom, e.g. "127.0.0.1:8080" for a connect (may be null).
      */
-    public static IOException exception(int res, String context) {
+    static IOException exception(int res, String context) {
         int e = res < 0 ? -res : res;
         String ctx = context == null || context.isEmpty() ? "" : ": " + context;
         if (e == ECONNREFUSED) {
@@ -112,8 +105,7 @@ public final class Errno {
             return new NoRouteToHostException("No route to host" + ctx);
         }
         if (e == EMFILE || e == ENFILE) {
-            return new IOException("Too many open files" + ctx
-                    + " (raise the limit: ulimit -n, or NativeLibrary.raiseOpenFilesLimit())");
+            return new IOException("Too many open files" + ctx + " (raise the limit: ulimit -n)");
         }
         if (e == EBADF || e == ENOTSOCK) {
             return new SocketException("Socket closed (bad file descriptor)" + ctx);
@@ -128,7 +120,7 @@ public final class Errno {
     }
 
     /** strerror text plus the number, e.g. "Invalid argument (errno 22)". */
-    public static String describe(int errno) {
+    static String describe(int errno) {
         int e = errno < 0 ? -errno : errno;
         String text = null;
         if (NativeLibrary.isLoaded()) {
@@ -142,7 +134,7 @@ public final class Errno {
     }
 
     /** A {@link PortUnreachableException} for ECONNREFUSED on a datagram socket. */
-    public static IOException datagramException(int res, String context) {
+    static IOException datagramException(int res, String context) {
         if (-res == ECONNREFUSED) {
             return new PortUnreachableException("ICMP port unreachable" + (context == null ? "" : ": " + context));
         }

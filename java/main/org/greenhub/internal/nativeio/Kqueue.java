@@ -1,31 +1,44 @@
 package org.greenhub.internal.nativeio;
 
+import java.io.IOException;
+
 /**
- * The kqueue natives (macOS, BSD; on Linux only through the test shim). Every call
- * returns a count or 0 on success, or a negative errno (see {@link Errno}). Call
- * only when {@code NativeLibrary.unavailabilityCause("kqueue") == null}.
+ * kqueue (macOS, BSD; on Linux only through the test shim): EV_CLEAR registration of
+ * descriptors for read and write under int tokens, waits that write (token, bits)
+ * pairs into caller memory (a descriptor may appear twice), and an EVFILT_USER event
+ * for wake-ups. Call only when {@code NativeLibrary.unavailabilityCause("kqueue") == null}.
  */
 public final class Kqueue {
     private Kqueue() {
     }
 
-    /** Creates a kqueue with its EVFILT_USER wake-up event registered; returns the kqueue fd. */
-    public static native int open();
+    /** A new kqueue with its wake-up event registered. */
+    public static int open() throws IOException {
+        return Errno.check(KqueueNatives.open(), "kqueue");
+    }
 
-    /** Registers {@code fd} for EVFILT_READ and EVFILT_WRITE with EV_CLEAR, tagged {@code token}. */
-    public static native int add(int kq, int fd, int token);
+    /** Registers {@code fd} for read and write under {@code token}; false, registering nothing, when {@code fd} is not open. */
+    public static boolean register(int kq, int fd, int token) throws IOException {
+        int r = KqueueNatives.add(kq, fd, token);
+        if (r == -Errno.EBADF) {
+            return false;
+        }
+        Errno.check(r, "kqueue registration of fd " + fd);
+        return true;
+    }
 
-    /**
-     * Waits at most {@code timeoutNanos} (negative: forever) and writes up to
-     * {@code maxEvents} pairs of int32 (token, bits: READ 1, WRITE 2, ERROR 4) at
-     * {@code eventsAddress}; the wake-up event is consumed and not reported.
-     * Returns the number of pairs (a descriptor may appear twice: read and write).
-     */
-    public static native int wait(int kq, long eventsAddress, int maxEvents, long timeoutNanos);
+    /** As {@link Epoll#wait}; the wake-up event is consumed, not reported. */
+    public static int wait(int kq, long address, int maxEvents, long timeoutNanos) throws IOException {
+        return Errno.check(KqueueNatives.wait(kq, address, maxEvents, timeoutNanos), "kevent");
+    }
 
-    /** Triggers the EVFILT_USER event. Any thread. */
-    public static native int wakeup(int kq);
+    /** Triggers the wake-up event. Any thread. */
+    public static void wakeup(int kq) {
+        KqueueNatives.wakeup(kq);
+    }
 
     /** Closes the kqueue. */
-    public static native int close(int kq);
+    public static void close(int kq) {
+        KqueueNatives.close(kq);
+    }
 }

@@ -35,7 +35,7 @@ public final class NativeLibrary {
     private static volatile boolean shimAttempted;
     private static volatile String shimCause = "not loaded yet";
     private static volatile boolean limitRaised;
-    private static volatile int[] errnoTable;
+    private static volatile java.util.Map<String, Integer> errnoTable = java.util.Map.of();
 
     private NativeLibrary() {
     }
@@ -114,11 +114,17 @@ public final class NativeLibrary {
 
     private static native Thread.Builder.OfVirtual newVirtualThreadBuilder0(Executor scheduler);
 
-    /** errno values in {@link Errno}'s order; read once at load. */
-    static native int[] errnoValues();
+    /** The values of the errno names of {@link #errnoNames}, in the same order. */
+    private static native int[] errnoValues();
 
-    /** The errno table read from C, or null when the library is not loaded. */
-    static int[] loadedErrnoValues() {
+    /** The errno names C knows (its one table of them). */
+    private static native String[] errnoNames();
+
+    /** The readiness bits C's pollers write: READ, WRITE, ERROR. */
+    static native int[] readinessBits();
+
+    /** The errno values by name, read from C at load; empty when the library is not loaded. */
+    static java.util.Map<String, Integer> errnoTable() {
         ensureMain();
         return errnoTable;
     }
@@ -201,7 +207,13 @@ public final class NativeLibrary {
         String cause = loadResource(name, "no native library for " + platform()
                 + " in the jar (built without a C compiler?)");
         if (cause == null) {
-            errnoTable = errnoValues();
+            String[] names = errnoNames();
+            int[] values = errnoValues();
+            java.util.Map<String, Integer> table = new java.util.HashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                table.put(names[i], values[i]);
+            }
+            errnoTable = java.util.Map.copyOf(table);
         }
         return cause;
     }

@@ -1,5 +1,6 @@
 package org.greenhub.internal.nativeio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,9 +48,22 @@ class NativeLibraryTest {
     @Test
     void errnoConstantsComeFromC() {
         NativeTesting.requireLibrary();
-        assertTrue(Errno.EAGAIN > 0 && Errno.EINPROGRESS > 0 && Errno.EINTR > 0);
+        assertTrue(Errno.EAGAIN > 0 && Errno.EINPROGRESS > 0 && Errno.value("EINTR") > 0);
         assertEquals("EINPROGRESS", Errno.name(-Errno.EINPROGRESS));
-        assertTrue(Errno.describe(Errno.EINVAL).contains("(errno " + Errno.EINVAL + ")"));
+        int einval = Errno.value("EINVAL");
+        assertTrue(Errno.describe(einval).contains("(errno " + einval + ")"));
+        // Every errno the Java side names is in C's table.
+        for (java.lang.reflect.Field f : Errno.class.getDeclaredFields()) {
+            if (f.getType() == int.class && f.getName().startsWith("E") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                assertTrue(NativeLibrary.errnoTable().containsKey(f.getName()), f.getName() + " is not in C's errno table");
+            }
+        }
+    }
+
+    @Test
+    void readinessBitsAreCsOwn() {
+        NativeTesting.requireLibrary();
+        assertArrayEquals(new int[] {Readiness.READ, Readiness.WRITE, Readiness.ERROR}, NativeLibrary.readinessBits());
     }
 
     @Test

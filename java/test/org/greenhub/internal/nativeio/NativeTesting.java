@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Assumptions;
 
@@ -29,39 +31,38 @@ public final class NativeTesting {
         Assumptions.abort(cause);
     }
 
-    public static int check(int r, String what) throws IOException {
-        return Errno.check(r, what);
+    public static InetSocketAddress loopback(boolean v6, int port) throws IOException {
+        return new InetSocketAddress(InetAddress.getByAddress(v6 ? LOOPBACK6 : LOOPBACK4), port);
     }
 
     /** A listening TCP socket on 127.0.0.1 (or ::1), ephemeral port; returns {fd, port}. */
     public static int[] listen(boolean v6) throws IOException {
-        int fd = check(Sockets.socket(v6 ? Sockets.AF_INET6 : Sockets.AF_INET, Sockets.SOCK_STREAM), "socket");
-        check(Sockets.setsockopt(fd, Sockets.SO_REUSEADDR, 1), "SO_REUSEADDR");
-        check(Sockets.bind(fd, v6 ? LOOPBACK6 : LOOPBACK4, 0), "bind");
-        check(Sockets.listen(fd, 128), "listen");
-        byte[] a = new byte[16];
-        int[] p = new int[2];
-        check(Sockets.getsockname(fd, a, p), "getsockname");
-        return new int[] {fd, p[0]};
+        int fd = Sockets.open(v6, false);
+        Sockets.setOption(fd, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
+        InetSocketAddress at = loopback(v6, 0);
+        Sockets.bind(fd, at);
+        Sockets.listen(fd, 128, at);
+        return new int[] {fd, Sockets.localAddress(fd, new byte[16], new int[2]).getPort()};
     }
 
-    /** Connects to the loopback port, waiting with Sockets.poll; returns the fd. */
+    /** Connects to the loopback port, waiting with Sockets.await; returns the fd. */
     public static int connect(boolean v6, int port) throws IOException {
-        int fd = check(Sockets.socket(v6 ? Sockets.AF_INET6 : Sockets.AF_INET, Sockets.SOCK_STREAM), "socket");
-        int r = Sockets.connect(fd, v6 ? LOOPBACK6 : LOOPBACK4, port);
-        if (r == -Errno.EINPROGRESS) {
-            int bits = Sockets.poll(fd, Sockets.POLL_WRITE, 5000);
+        int fd = Sockets.open(v6, false);
+        InetSocketAddress to = loopback(v6, port);
+        if (!Sockets.connect(fd, to)) {
+            int bits = Sockets.await(fd, Readiness.WRITE, 5000);
             assertTrue(bits > 0, "connect did not complete: " + bits);
-            r = Sockets.finishConnect(fd);
+            Sockets.finishConnect(fd, to);
         }
-        check(r, "connect to port " + port);
         return fd;
     }
 
-    /** Accepts one connection, waiting with Sockets.poll. */
+    /** Accepts one connection, waiting with Sockets.await. */
     public static int accept(int listenFd) throws IOException {
-        assertTrue(Sockets.poll(listenFd, Sockets.POLL_READ, 5000) > 0, "no connection to accept");
-        return check(Sockets.accept(listenFd, new byte[16], new int[2]), "accept");
+        assertTrue(Sockets.await(listenFd, Readiness.READ, 5000) > 0, "no connection to accept");
+        int fd = Sockets.accept(listenFd, new byte[16], new int[2]);
+        assertTrue(fd >= 0, "nothing accepted after readiness");
+        return fd;
     }
 
     /** {client, server} fds of a loopback TCP connection. */
@@ -87,11 +88,11 @@ public final class NativeTesting {
         int off = 0;
         while (off < data.length) {
             int n = Sockets.write(fd, a + off, data.length - off);
-            if (Errno.wouldBlock(n)) {
-                assertTrue(Sockets.poll(fd, Sockets.POLL_WRITE, 5000) > 0);
+            if (n == 0) {
+                assertTrue(Sockets.await(fd, Readiness.WRITE, 5000) > 0);
                 continue;
             }
-            off += check(n, "write");
+            off += n;
         }
         return off;
     }
@@ -102,12 +103,11 @@ public final class NativeTesting {
         int off = 0;
         while (off < len) {
             int n = Sockets.read(fd, a + off, len - off);
-            if (Errno.wouldBlock(n)) {
-                assertTrue(Sockets.poll(fd, Sockets.POLL_READ, 5000) > 0, "nothing to read");
+            if (n == 0) {
+                assertTrue(Sockets.await(fd, Readiness.READ, 5000) > 0, "nothing to read");
                 continue;
             }
-            check(n, "read");
-            if (n == 0) {
+            if (n < 0) {
                 fail("EOF after " + off + " of " + len + " bytes");
             }
             off += n;
