@@ -20,6 +20,10 @@ import org.greenhub.queue.LightQueue;
  * spawners first come, first served); a spawn on a full pool made from one of the
  * pool's own green threads runs the function inline instead of deadlocking, and
  * then, as in Eventlet, an exception it throws propagates to that caller.
+ *
+ * <p>The pool's green threads run on the hub of the thread that spawns them (a plain
+ * thread: the default hub). Safe to use from any thread and across hubs. Blocking
+ * methods park a green caller (its hub runs the others) and block a plain one.
  */
 public class GreenPool {
     private int size;                                           // guarded by this
@@ -28,11 +32,18 @@ public class GreenPool {
     private final ArrayList<Thread> idleWaiters = new ArrayList<>(); // waitAll, guarded by this
     private final Set<Thread> members = ConcurrentHashMap.newKeySet(); // threads running a task of this pool
 
-    /** A pool of 1000. */
+    /** Creates a pool of 1000. */
     public GreenPool() {
         this(1000);
     }
 
+    /**
+     * Creates a pool that runs at most {@code size} green threads at once.
+     *
+     * @param size the number of slots; 0 makes every spawn from outside the pool wait
+     *             until {@link #resize} adds slots
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
     public GreenPool(int size) {
         if (size < 0) {
             throw new IllegalArgumentException("pool size must be >= 0: " + size);
@@ -42,7 +53,23 @@ public class GreenPool {
 
     // ---- spawning -------------------------------------------------------------------
 
-    /** Runs {@code fn} in a new green thread of the pool, first waiting for a free slot. */
+    /**
+     * Runs {@code fn} in a new green thread of the pool, first waiting for a free slot
+     * (no time limit; use a {@link Timeout}). The slot is freed when the thread ends.
+     * Called from one of the pool's own green threads while the pool is full, it runs
+     * {@code fn} inline instead and returns a green thread that gives its result.
+     *
+     * @param <T> the type of the result
+     * @param fn the body
+     * @return the new green thread
+     * @throws NullPointerException if {@code fn} is null
+     * @throws GreenException wrapping a checked exception of {@code fn} run inline
+     * @throws RuntimeException an unchecked exception of {@code fn} run inline, as is
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits (the
+     *         cause is an InterruptedException; the interrupt status stays set)
+     */
     public <T> GreenThread<T> spawn(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
         if (!takeSlot()) {
@@ -83,14 +110,38 @@ public class GreenPool {
         return g;
     }
 
-    /** {@link #spawn(Callable)} for a body without a result. */
+    /**
+     * {@link #spawn(Callable)} for a body without a result.
+     *
+     * @param fn the body
+     * @return the new green thread; its {@code await()} returns null
+     * @throws NullPointerException if {@code fn} is null
+     * @throws GreenException wrapping a checked exception of {@code fn} run inline
+     * @throws RuntimeException an unchecked exception of {@code fn} run inline, as is
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits (the
+     *         cause is an InterruptedException; the interrupt status stays set)
+     */
     public GreenThread<Void> spawn(GreenRunnable fn) {
         return spawn(Green.callable(fn));
     }
 
     /**
-     * Like spawn without a handle; an exception escaping {@code fn} is reported
-     * (printed once). Run inline (full pool, called from its own thread) it propagates.
+     * Like {@link #spawn(GreenRunnable)} without a handle: waits for a free slot, then
+     * runs {@code fn} in a new green thread of the pool. An exception escaping
+     * {@code fn} (other than {@link GreenThreadExit}) is logged once (System.Logger
+     * {@code org.greenhub}, ERROR). Run inline (full pool, called from one of its own
+     * threads) it propagates.
+     *
+     * @param fn the body
+     * @throws NullPointerException if {@code fn} is null
+     * @throws GreenException wrapping a checked exception of {@code fn} run inline
+     * @throws RuntimeException an unchecked exception of {@code fn} run inline, as is
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits (the
+     *         cause is an InterruptedException; the interrupt status stays set)
      */
     public void spawnN(GreenRunnable fn) {
         Objects.requireNonNull(fn, "fn");
@@ -173,9 +224,24 @@ public class GreenPool {
     // ---- mapping --------------------------------------------------------------------
 
     /**
-     * Applies {@code fn} to every arg concurrently; results come in input order, an
-     * element's exception is rethrown by next() at its position (the consumer may go
-     * on). At most {@code size} elements are started ahead of the consumer.
+     * Applies {@code fn} to every arg concurrently, in green threads of this pool;
+     * results come in input order, an element's exception is rethrown by
+     * {@code next()} at its position (the consumer may go on). Lazy: elements are
+     * spawned by {@code next()}, at most {@code max(1, size)} ahead of the consumer.
+     * The iterator is for one consumer thread; {@code remove} is not supported.
+     *
+     * <p>{@code next()} waits (parks a green caller) until the result is ready and throws
+     * {@link java.util.NoSuchElementException} when there is none left, the element's
+     * unchecked exception as is, a checked one wrapped in a {@link GreenException}, and
+     * the caller's own kill, {@link Timeout} or interrupt while it waits; after those
+     * the element stays for the next call.
+     *
+     * @param <A> the type of the inputs
+     * @param <R> the type of the results
+     * @param fn the function to apply
+     * @param args the inputs
+     * @return an iterator over the results
+     * @throws NullPointerException if {@code fn} or {@code args} is null
      */
     public <A, R> Iterator<R> imap(GreenFunction<A, R> fn, Iterable<A> args) {
         Objects.requireNonNull(fn, "fn");
@@ -205,7 +271,17 @@ public class GreenPool {
         };
     }
 
-    /** Like {@link #imap} but results come as they complete. */
+    /**
+     * Like {@link #imap} but results come as they complete, at most
+     * {@code max(1, size)} in flight.
+     *
+     * @param <A> the type of the inputs
+     * @param <R> the type of the results
+     * @param fn the function to apply
+     * @param args the inputs
+     * @return an iterator over the results, in completion order
+     * @throws NullPointerException if {@code fn} or {@code args} is null
+     */
     public <A, R> Iterator<R> imapUnordered(GreenFunction<A, R> fn, Iterable<A> args) {
         Objects.requireNonNull(fn, "fn");
         Iterator<A> in = args.iterator();
@@ -268,7 +344,16 @@ public class GreenPool {
 
     // ---- state ----------------------------------------------------------------------
 
-    /** Blocks until no green thread of the pool runs; IllegalStateException from inside the pool. */
+    /**
+     * Waits until no green thread of the pool runs (no time limit; use a
+     * {@link Timeout}). Returns at once when none does.
+     *
+     * @throws IllegalStateException if called from one of the pool's own green threads
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits (the
+     *         cause is an InterruptedException; the interrupt status stays set)
+     */
     public void waitAll() {
         Thread t = Thread.currentThread();
         if (members.contains(t)) {
@@ -297,7 +382,13 @@ public class GreenPool {
         }
     }
 
-    /** Changes the size; growing releases blocked spawners, shrinking never kills running work. */
+    /**
+     * Changes the size; growing releases blocked spawners, shrinking never kills running
+     * work (new spawns wait until fewer than {@code newSize} run). Never blocks.
+     *
+     * @param newSize the new number of slots
+     * @throws IllegalArgumentException if {@code newSize} is negative
+     */
     public synchronized void resize(int newSize) {
         if (newSize < 0) {
             throw new IllegalArgumentException("pool size must be >= 0: " + newSize);
@@ -306,17 +397,29 @@ public class GreenPool {
         slotsChanged();
     }
 
-    /** Green threads of the pool running (or about to start). */
+    /**
+     * Green threads of the pool running (or about to start).
+     *
+     * @return the slots taken
+     */
     public synchronized int running() {
         return running;
     }
 
-    /** Slots free: size minus running (negative after a shrink below running, as Eventlet's). */
+    /**
+     * Slots free.
+     *
+     * @return size minus running (negative after a shrink below running, as Eventlet's)
+     */
     public synchronized int free() {
         return size - running;
     }
 
-    /** Callers blocked in spawn. */
+    /**
+     * Callers blocked in spawn.
+     *
+     * @return the number of threads waiting for a slot
+     */
     public synchronized int waiting() {
         return spawners.size();
     }

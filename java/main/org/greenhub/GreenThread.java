@@ -14,7 +14,11 @@ import org.greenhub.internal.hub.Strand;
 /**
  * A green thread: a JDK virtual thread whose scheduler is its hub (eventlet's
  * GreenThread). It runs until it blocks; {@link #await} gets its result,
- * {@link #kill} raises {@link GreenThreadExit} at its blocking point.
+ * {@link #kill} raises {@link GreenThreadExit} at its blocking point. Made by
+ * {@code Green.spawn} and the pools. Every method may be called from any thread,
+ * green on any hub or plain.
+ *
+ * @param <T> the type of its result
  */
 public final class GreenThread<T> {
     private static final int NEW = 0, RUNNING = 1, DONE = 2;
@@ -163,9 +167,19 @@ public final class GreenThread<T> {
     }
 
     /**
-     * Blocks (green) until the thread is done; returns its result or rethrows its
-     * exception (unchecked as is, checked wrapped in {@link GreenException}). A killed
-     * thread makes it throw {@link GreenThreadExit}.
+     * Waits until the thread is done and returns its result, or rethrows its exception.
+     * A green caller parks and its hub runs the others meanwhile; a plain thread blocks
+     * only itself. There is no time limit (use a {@link Timeout}).
+     *
+     * @return the result of the thread's function
+     * @throws GreenThreadExit if the thread was killed with {@link #kill()} or
+     *         cancelled, or if the calling green thread is killed while it waits
+     * @throws GreenException wrapping the thread's checked exception; or, if the calling
+     *         thread is interrupted while it waits, an InterruptedException
+     * @throws IllegalStateException if a green thread awaits itself
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws RuntimeException the thread's own unchecked exception (or errors), as is;
+     *         for a thread killed with {@link #kill(Throwable)}, that exception
      */
     public T await() {
         if (state != DONE) {
@@ -205,16 +219,35 @@ public final class GreenThread<T> {
         }
     }
 
-    /** Kills the thread with {@link GreenThreadExit}; see {@link #kill(Throwable)}. */
+    /**
+     * Kills the thread with a new {@link GreenThreadExit}; see {@link #kill(Throwable)}.
+     *
+     * @throws GreenThreadExit if the caller kills itself, or is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits
+     */
     public void kill() {
         kill(new GreenThreadExit());
     }
 
     /**
-     * Raises {@code t} inside the thread at its current blocking point and waits
-     * until it has handled it: ended, or (having caught it) blocked again. A thread
-     * that has not started never runs; its {@code await()} throws {@code t} and its
-     * links still run. Killing a finished thread does nothing; killing yourself throws at once.
+     * Raises {@code t} inside the thread at its current blocking point (or at its next
+     * one, if it is running) and waits until it has handled it: ended, or (having
+     * caught it) blocked again. A thread blocked in a JDK call rather than a greenhub
+     * one is interrupted; if that ends it with an InterruptedException, its outcome is a
+     * {@link GreenThreadExit}. A green caller parks meanwhile; a plain thread blocks
+     * only itself. A victim that catches {@code t} and never blocks again keeps the
+     * caller waiting.
+     *
+     * <p>A thread that has not started never runs; its {@code await()} throws {@code t}
+     * (wrapped in a {@link GreenException} when checked) and its links still run.
+     * Killing a finished thread does nothing; killing yourself throws {@code t} at once
+     * (checked: wrapped in a {@link GreenException}).
+     *
+     * @param t the exception to raise; must not be null (not checked)
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws GreenException if the calling thread is interrupted while it waits
      */
     public void kill(Throwable t) {
         if (state == DONE) {
@@ -234,7 +267,13 @@ public final class GreenThread<T> {
         waitUntil(seq);
     }
 
-    /** Kills the thread only if it has not started; returns whether it did. */
+    /**
+     * Kills the thread only if its function has not started to run (spawned but not yet
+     * scheduled, or waiting for its {@code spawnAfter} delay): it then never runs, its
+     * {@code await()} throws {@link GreenThreadExit} and its links run. Never blocks.
+     *
+     * @return true if it was cancelled; false if it had started or ended already
+     */
     public boolean cancel() {
         if (!STATE.compareAndSet(this, NEW, RUNNING)) {
             return false;
@@ -246,7 +285,17 @@ public final class GreenThread<T> {
         return true;
     }
 
-    /** Runs {@code callback} (in the hub) when the thread ends; at once if it has ended. */
+    /**
+     * Runs {@code callback} when the thread ends, in the thread that ends it: the green
+     * thread itself as it returns or throws, or the caller of {@code kill}/{@code cancel}
+     * for a thread that never started. If the thread has ended already, the callback
+     * runs at once in the caller. Callbacks run once each, in the order they were
+     * added; an exception one throws is logged (System.Logger {@code org.greenhub},
+     * ERROR) and the others still run.
+     *
+     * @param callback receives this thread; must not block the hub for long
+     * @throws NullPointerException if {@code callback} is null
+     */
     public void link(Consumer<GreenThread<T>> callback) {
         synchronized (this) {
             if (links == null) {
@@ -261,7 +310,12 @@ public final class GreenThread<T> {
         resolveLinks();
     }
 
-    /** Removes a callback added by {@link #link}; returns whether it was there. */
+    /**
+     * Removes a callback added by {@link #link} that has not run yet.
+     *
+     * @param callback the callback, compared with {@code equals}
+     * @return whether it was there
+     */
     public synchronized boolean unlink(Consumer<GreenThread<T>> callback) {
         return links != null && links.remove(callback);
     }
@@ -284,17 +338,29 @@ public final class GreenThread<T> {
         }
     }
 
-    /** Whether the thread has ended (returned, thrown, been killed or cancelled). */
+    /**
+     * Whether the thread has ended (returned, thrown, been killed or cancelled).
+     *
+     * @return true once {@link #await()} would return or throw without waiting
+     */
     public boolean isDone() {
         return state == DONE;
     }
 
-    /** Whether its function began to run. */
+    /**
+     * Whether its function began to run.
+     *
+     * @return true once the function has started, even if it has ended since
+     */
     public boolean isStarted() {
         return started;
     }
 
-    /** The thread's name. */
+    /**
+     * The thread's name.
+     *
+     * @return the Java thread's name, or {@code green-<id>} when it has none
+     */
     public String name() {
         String n = thread.getName();
         return n.isEmpty() ? "green-" + thread.threadId() : n;
@@ -302,7 +368,9 @@ public final class GreenThread<T> {
 
     /**
      * The Java thread that is this green thread. Its uncaught-exception handler is
-     * this GreenThread (how {@code Green.current()} finds it): do not replace it.
+     * how {@code Green.current()} finds this GreenThread: do not replace it.
+     *
+     * @return the virtual thread
      */
     public Thread thread() {
         return thread;

@@ -11,6 +11,19 @@ import org.greenhub.internal.hub.Strand;
  * {@link TimeoutExpired} (or the given exception) is thrown inside the thread that
  * started it, at its next blocking point.
  *
+ * <p>A blocking point is any greenhub call that waits (a primitive, a green socket,
+ * {@code Green.sleep}, {@code GreenThread.await}, ...): the exception is thrown there
+ * as soon as the timeout fires, or on entry to the next one. Code that never reaches
+ * a blocking point is not interrupted, and JDK blocking calls ({@code Thread.sleep},
+ * {@code Object.wait}) are not blocking points. A timeout works in a green thread
+ * (its hub's timer) and in a plain thread (the default hub's timer). Always cancel
+ * it, best with try-with-resources: one left armed fires into whatever the thread
+ * does later.
+ *
+ * <p>A thread has at most one exception waiting to be thrown at its next blocking
+ * point: a timeout that fires while a kill or another fired timeout is still waiting
+ * there is dropped (it counts as fired, and is never thrown).
+ *
  * <pre>{@code
  * try (Timeout t = Timeout.start(Duration.ofSeconds(2))) {
  *     socket.recv(buf);
@@ -33,12 +46,28 @@ public final class Timeout implements AutoCloseable {
         this.toThrow = toThrow;
     }
 
-    /** Starts a timeout of {@code d} for the current thread; null never fires, zero fires at the next blocking point. */
+    /**
+     * Starts a timeout of {@code d} for the current thread, which gets a
+     * {@link TimeoutExpired} whose {@link TimeoutExpired#timeout()} is the returned
+     * Timeout at its first blocking point after {@code d}. Never blocks.
+     *
+     * @param d how long until it fires: null never fires; zero or negative fires at
+     *          once, so the exception is thrown at the next blocking point; 2^62 ns
+     *          (about 146 years) or more never fires
+     * @return the armed timeout, to {@link #cancel()} or {@link #close()}
+     */
     public static Timeout start(Duration d) {
         return start(d, null);
     }
 
-    /** Like {@link #start(Duration)}, throwing {@code toThrow} instead of {@link TimeoutExpired}. */
+    /**
+     * Like {@link #start(Duration)}, throwing {@code toThrow} instead of a
+     * {@link TimeoutExpired}.
+     *
+     * @param d how long until it fires, as for {@link #start(Duration)}
+     * @param toThrow the exception thrown when it fires; null: a {@link TimeoutExpired}
+     * @return the armed timeout
+     */
     public static Timeout start(Duration d, RuntimeException toThrow) {
         Timeout t = new Timeout(d, Strand.current(), toThrow);
         if (d != null) {
@@ -64,17 +93,28 @@ public final class Timeout implements AutoCloseable {
         owner.deliver(thrown, false);
     }
 
-    /** The duration it was started with (null: never fires). */
+    /**
+     * The duration it was started with.
+     *
+     * @return the duration (null: it never fires)
+     */
     public Duration duration() {
         return duration;
     }
 
-    /** Whether it is armed and has not fired yet. */
+    /**
+     * Whether it is armed: started with a non-null duration, not fired and not cancelled.
+     *
+     * @return true while it may still fire
+     */
     public synchronized boolean isPending() {
         return pending;
     }
 
-    /** Disarms it; if it fired but was not thrown yet, it is not thrown at all. */
+    /**
+     * Disarms it: it will not fire. If it fired but its exception was not thrown yet,
+     * that exception is withdrawn and never thrown. Idempotent; any thread; never blocks.
+     */
     public synchronized void cancel() {
         if (pending) {
             pending = false;
@@ -86,7 +126,7 @@ public final class Timeout implements AutoCloseable {
         }
     }
 
-    /** Same as {@link #cancel()}. */
+    /** Same as {@link #cancel()}, for try-with-resources. */
     @Override
     public void close() {
         cancel();

@@ -21,7 +21,8 @@ import org.greenhub.internal.hub.Strand;
  * <p>Pool size: system property {@code greenhub.threadpool.size} (default 20), read
  * when the pool starts (first use). A caller killed or timed out while it waits
  * leaves at once; a call already running finishes in the background and its result
- * is dropped, one still queued never runs.
+ * is dropped, one still queued never runs. The pool's threads are daemon threads
+ * named {@code greenhub-tpool-N}.
  */
 public final class Tpool {
     /** The system property that sets the pool size. */
@@ -34,9 +35,23 @@ public final class Tpool {
     }
 
     /**
-     * Runs {@code fn} on a pool thread and waits for it (a green caller parks, a plain
-     * one blocks); returns its result or rethrows its exception: unchecked as is,
-     * checked wrapped in {@link GreenException}. Called from a pool thread, runs inline.
+     * Runs {@code fn} on a pool thread and waits for it (a green caller parks and its
+     * hub runs the others, a plain one blocks); returns its result or rethrows its
+     * exception: unchecked as is, checked wrapped in {@link GreenException}. Called
+     * from a pool thread, runs {@code fn} inline. There is no time limit (use a
+     * {@link Timeout}).
+     *
+     * @param <T> the type of the result
+     * @param fn the blocking work
+     * @return what {@code fn} returned
+     * @throws NullPointerException if {@code fn} is null
+     * @throws IllegalArgumentException if the pool is to start and {@value #SIZE_PROPERTY}
+     *         is not a positive integer
+     * @throws GreenException wrapping a checked exception of {@code fn}; or, if the
+     *         calling thread is interrupted while it waits, an InterruptedException
+     * @throws GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
+     * @throws RuntimeException an unchecked exception (or error) of {@code fn}, as is
      */
     public static <T> T execute(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -50,7 +65,20 @@ public final class Tpool {
     /**
      * A proxy of {@code target} whose every call runs through {@link #execute}. The
      * target's exceptions arrive as themselves, checked ones declared by the
-     * interface method included.
+     * interface method included (an undeclared checked one arrives as the
+     * {@link java.lang.reflect.UndeclaredThrowableException} of
+     * {@link java.lang.reflect.Proxy}). {@code equals} (identity of the proxy),
+     * {@code hashCode} and {@code toString} run in the caller. Each call waits as
+     * {@link #execute} does and throws what it throws when the caller is killed,
+     * timed out or interrupted.
+     *
+     * @param <T> the interface type
+     * @param target the object whose methods block
+     * @param iface the interface to proxy; it may be non-public
+     * @return the proxy
+     * @throws NullPointerException if {@code target} or {@code iface} is null
+     * @throws IllegalArgumentException if {@code iface} is not an interface or
+     *         {@code target} does not implement it
      */
     @SuppressWarnings("unchecked")
     public static <T> T proxy(T target, Class<T> iface) {
@@ -82,7 +110,11 @@ public final class Tpool {
         };
     }
 
-    /** Whether the current thread is one of the pool's threads. */
+    /**
+     * Whether the current thread is one of the pool's threads.
+     *
+     * @return true on a pool thread
+     */
     public static boolean isPoolThread() {
         return Thread.currentThread() instanceof Worker;
     }

@@ -26,11 +26,16 @@ import org.greenhub.net.GreenTls;
  *       connections pooled per scheme, host and port (at most {@value #IDLE_PER_HOST} idle each);</li>
  *   <li>Content-Length, chunked and close-delimited bodies;</li>
  *   <li>up to {@value #MAX_REDIRECTS} redirects (301, 302, 303, 307, 308);</li>
- *   <li>a timeout of 30 s on each connect and read ({@code -Dgreenhub.urls.timeout=PT5S});</li>
+ *   <li>a timeout of 30 s on each connect, TLS handshake, read and write
+ *       ({@code -Dgreenhub.urls.timeout=PT5S}, read once); the host name lookup is
+ *       not bounded by it;</li>
  *   <li>a status of 400 or more is an IOException naming it; bad URLs, refused
  *       connections, malformed responses and oversized headers are IOExceptions
  *       with clear messages, never a hang or an unchecked exception.</li>
  * </ul>
+ *
+ * <p>A green thread parks while it waits, and its hub runs the others; a plain thread
+ * blocks only itself. Usable from any thread.
  */
 public final class Urls {
     static final int MAX_REDIRECTS = 5;
@@ -42,14 +47,45 @@ public final class Urls {
     private Urls() {
     }
 
-    /** Reads the whole body of {@code uri}. */
+    /**
+     * Reads the whole body of {@code uri}, as {@link #open(URI)} and reading the stream to its end.
+     *
+     * @param uri an http or https URI
+     * @return the body
+     * @throws java.net.MalformedURLException if {@code uri} is null, not http or https, or has no host
+     * @throws java.net.UnknownHostException if the host cannot be resolved
+     * @throws java.net.SocketTimeoutException if a connect, handshake, read or write outlasts the timeout
+     * @throws IOException for a status of 400 or more, too many redirects, a refused
+     *         connection, a malformed response, a TLS failure, ...
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public static byte[] read(URI uri) throws IOException {
         try (InputStream in = open(uri)) {
             return in.readAllBytes();
         }
     }
 
-    /** Opens {@code uri} for reading; closing the stream before its end drops the connection. */
+    /**
+     * Opens {@code uri} for reading: sends the GET, follows redirects and returns once
+     * the response head is in. Reading the stream waits as {@code recv} does, with the
+     * same timeout and exceptions; at its end the connection goes back to the pool.
+     * Closing the stream before its end drops the connection.
+     *
+     * @param uri an http or https URI
+     * @return the body
+     * @throws java.net.MalformedURLException if {@code uri} is null, not http or https, or has no host
+     * @throws java.net.UnknownHostException if the host cannot be resolved
+     * @throws java.net.SocketTimeoutException if a connect, handshake, read or write outlasts the timeout
+     * @throws IOException for a status of 400 or more, too many redirects, a refused
+     *         connection, a malformed response, a TLS failure, ...
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public static InputStream open(URI uri) throws IOException {
         URI current = uri;
         for (int redirects = 0; ; redirects++) {
@@ -156,7 +192,7 @@ public final class Urls {
         }
     }
 
-    /** Closes every pooled idle connection. */
+    /** Closes every pooled idle connection. Never blocks (TLS connections send close_notify only if the socket takes it at once). */
     public static void closeIdleConnections() {
         for (ArrayDeque<HttpConnection> q : IDLE.values()) {
             synchronized (q) {

@@ -16,12 +16,16 @@ public final class Timer {
         this.timer = timer;
     }
 
-    /** Stops the timer from firing; does nothing once it has fired or was cancelled. */
+    /** Stops the timer from firing; does nothing once it has fired or was cancelled. Any thread; never blocks. */
     public void cancel() {
         timer.cancel();
     }
 
-    /** Whether {@link #cancel} was called. */
+    /**
+     * Whether {@link #cancel} was called.
+     *
+     * @return true once cancelled (even if it had fired before)
+     */
     public boolean isCancelled() {
         return timer.isCancelled();
     }

@@ -7,6 +7,10 @@ import java.io.Closeable;
  * {@link Select}). Implemented only by greenhub's sockets.
  */
 public sealed interface GreenChannel extends Closeable permits SocketBase {
-    /** Whether the channel is still open. */
+    /**
+     * Whether the channel is still open.
+     *
+     * @return false once {@code close()} has been called
+     */
     boolean isOpen();
 }

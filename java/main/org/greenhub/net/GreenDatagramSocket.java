@@ -57,8 +57,9 @@ public final class GreenDatagramSocket extends SocketBase {
      * @throws SocketTimeoutException if the socket's timeout passes first
      * @throws java.net.SocketException if the socket is or gets closed
      * @throws IllegalStateException if another thread is already waiting to receive on this socket
-     * @throws IOException for other failures ({@link java.net.PortUnreachableException}
-     *         after an earlier send drew an ICMP port unreachable, ...)
+     * @throws IOException for other failures (on the native hubs a
+     *         {@link java.net.PortUnreachableException} when the system reports an ICMP
+     *         port unreachable, ...)
      * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
      * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
      * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
@@ -84,8 +85,7 @@ public final class GreenDatagramSocket extends SocketBase {
      *
      * @param src the datagram, from its position to its limit
      * @param to the receiver, an {@link InetSocketAddress}; an unresolved one is resolved first
-     * @return the bytes sent: all of them, or 0 for an empty datagram (or one that
-     *         could not be sent at once)
+     * @return the bytes sent: all of them; 0 for an empty datagram
      * @throws NullPointerException if {@code src} or {@code to} is null
      * @throws IllegalArgumentException if {@code to} is not an InetSocketAddress
      * @throws java.net.UnknownHostException if {@code to} is unresolved and its host cannot be resolved

@@ -213,7 +213,7 @@ public final class GreenSocket extends SocketBase {
      * @throws NullPointerException if {@code src} is null
      * @throws SocketTimeoutException if the socket's timeout passes first
      * @throws java.net.SocketException if the socket is or gets closed, or the connection
-     *         is broken (reset, broken pipe, output shut down)
+     *         is broken (reset, broken pipe)
      * @throws IllegalStateException if another thread is already waiting to write this socket
      * @throws IOException for other failures
      * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits

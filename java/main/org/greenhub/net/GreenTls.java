@@ -18,10 +18,12 @@ import javax.net.ssl.SSLParameters;
  * it would bypass TLS). Close the returned socket: that sends close_notify and closes
  * {@code s}. Closing {@code s} as well, before or after, is harmless, so a
  * {@code Green.serve} handler may wrap the socket it is given. The handshake runs
- * before the call returns, with {@code s}'s timeout; if it fails the socket is closed
- * and the error ({@link javax.net.ssl.SSLHandshakeException},
+ * before the call returns, with {@code s}'s timeout (a green caller parks meanwhile,
+ * a plain one blocks); if it fails or is interrupted (a kill, a Timeout) the socket
+ * is closed and the error ({@link javax.net.ssl.SSLHandshakeException},
  * {@link java.net.SocketTimeoutException}, ...) is thrown. The returned socket starts
- * with {@code s}'s timeout.
+ * with {@code s}'s timeout. TLS renegotiation (TLS 1.2) is not supported: a write
+ * that meets one throws an {@link javax.net.ssl.SSLException}.
  *
  * <p>End of stream: the peer's close_notify, or a plain TCP close without one (HTTP
  * servers do that at the end of close-delimited bodies), reads as -1.
@@ -36,6 +38,21 @@ public final class GreenTls {
      * The client side of a TLS connection to {@code host} (a DNS name, or an IP address
      * literal): sends it as SNI and checks the server's certificate against it
      * ("HTTPS" endpoint identification).
+     *
+     * @param s the connected socket to take over
+     * @param ctx the TLS context (trust store, protocols)
+     * @param host the server's name as the client knows it
+     * @return the TLS socket, handshake done
+     * @throws NullPointerException if an argument is null
+     * @throws java.net.SocketException if {@code s} is closed
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (certificate not
+     *         trusted or not for {@code host}, the peer closed, ...)
+     * @throws java.net.SocketTimeoutException if {@code s}'s timeout passes during the handshake
+     * @throws IOException for other failures ({@link javax.net.ssl.SSLException}, a reset, ...)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed during the handshake
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires during the handshake
+     * @throws org.greenhub.GreenException if the calling thread is interrupted during the handshake
+     *         (the cause is an InterruptedException; the interrupt status stays set)
      */
     public static GreenSocket client(GreenSocket s, SSLContext ctx, String host) throws IOException {
         Objects.requireNonNull(host, "host");
@@ -54,7 +71,22 @@ public final class GreenTls {
         return start(s, engine);
     }
 
-    /** The server side of a TLS connection accepted as {@code s}; {@code ctx} holds the server's key. */
+    /**
+     * The server side of a TLS connection accepted as {@code s}; {@code ctx} holds the server's key.
+     *
+     * @param s the accepted socket to take over
+     * @param ctx the TLS context with the server's key and certificate
+     * @return the TLS socket, handshake done
+     * @throws NullPointerException if an argument is null
+     * @throws java.net.SocketException if {@code s} is closed
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
+     * @throws java.net.SocketTimeoutException if {@code s}'s timeout passes during the handshake
+     * @throws IOException for other failures ({@link javax.net.ssl.SSLException}, a reset, ...)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed during the handshake
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires during the handshake
+     * @throws org.greenhub.GreenException if the calling thread is interrupted during the handshake
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public static GreenSocket server(GreenSocket s, SSLContext ctx) throws IOException {
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);

@@ -55,6 +55,41 @@ final class NativeIo extends SocketIo {
         return g != null ? g.hub().scratch() : PLAIN_SCRATCH.get().clear();
     }
 
+    // Staging, the one way heap buffers meet native calls: a direct buffer is used in
+    // place; a heap buffer goes through the scratch buffer, copied after a read and
+    // before a write, at most its 64 KiB per call.
+
+    /** The buffer a read lands in: {@code dst} itself, or the scratch buffer limited to what {@code dst} can take. */
+    private static ByteBuffer into(ByteBuffer dst) {
+        return dst.isDirect() ? dst : scratch().limit(Math.min(dst.remaining(), HubLoop.SCRATCH_SIZE));
+    }
+
+    /** Moves {@code n} bytes read into {@code via} over to {@code dst}. */
+    private static void landed(ByteBuffer dst, ByteBuffer via, int n) {
+        if (n <= 0) {
+            return;
+        }
+        if (via == dst) {
+            dst.position(dst.position() + n);
+        } else {
+            dst.put(via.limit(n));
+        }
+    }
+
+    /** The buffer a write takes its bytes from: {@code src} itself, or a scratch copy of its first bytes. */
+    private static ByteBuffer from(ByteBuffer src) {
+        if (src.isDirect()) {
+            return src;
+        }
+        int len = Math.min(src.remaining(), HubLoop.SCRATCH_SIZE);
+        return scratch().put(0, src, src.position(), len).limit(len);
+    }
+
+    /** The native address of {@code b}'s position. */
+    private long at(ByteBuffer b) {
+        return nativeAddress(b) + b.position();
+    }
+
     @Override
     PollState state() {
         return state;
@@ -65,37 +100,18 @@ final class NativeIo extends SocketIo {
         if (state.readDrained()) {
             return 0;
         }
-        int n;
-        if (dst.isDirect()) {
-            int requested = dst.remaining();
-            n = Sockets.read(fd, nativeAddress(dst) + dst.position(), requested);
-            state.afterRead(n, requested);
-            if (n > 0) {
-                dst.position(dst.position() + n);
-            }
-        } else {
-            ByteBuffer s = scratch();
-            int requested = Math.min(dst.remaining(), s.capacity());
-            n = Sockets.read(fd, nativeAddress(s), requested);
-            state.afterRead(n, requested);
-            if (n > 0) {
-                dst.put(s.limit(n));
-            }
-        }
+        ByteBuffer via = into(dst);
+        int requested = via.remaining();
+        int n = Sockets.read(fd, at(via), requested);
+        state.afterRead(n, requested);
+        landed(dst, via, n);
         return n;
     }
 
     @Override
     int write(ByteBuffer src) throws IOException {
-        int n;
-        if (src.isDirect()) {
-            n = Sockets.write(fd, nativeAddress(src) + src.position(), src.remaining());
-        } else {
-            ByteBuffer s = scratch();
-            int len = Math.min(src.remaining(), s.capacity());
-            s.put(0, src, src.position(), len);
-            n = Sockets.write(fd, nativeAddress(s), len);
-        }
+        ByteBuffer via = from(src);
+        int n = Sockets.write(fd, at(via), via.remaining());
         src.position(src.position() + n);
         return n;
     }
@@ -132,33 +148,16 @@ final class NativeIo extends SocketIo {
 
     @Override
     InetSocketAddress receive(ByteBuffer dst) throws IOException {
-        int n;
-        if (dst.isDirect()) {
-            n = Sockets.receive(fd, nativeAddress(dst) + dst.position(), dst.remaining(), addrOut, portOut);
-            if (n > 0) {
-                dst.position(dst.position() + n);
-            }
-        } else {
-            ByteBuffer s = scratch();
-            n = Sockets.receive(fd, nativeAddress(s), Math.min(dst.remaining(), s.capacity()), addrOut, portOut);
-            if (n > 0) {
-                dst.put(s.limit(n));
-            }
-        }
+        ByteBuffer via = into(dst);
+        int n = Sockets.receive(fd, at(via), via.remaining(), addrOut, portOut);
+        landed(dst, via, n);
         return n < 0 ? null : Sockets.address(addrOut, portOut);
     }
 
     @Override
     int send(ByteBuffer src, InetSocketAddress to) throws IOException {
-        int n;
-        if (src.isDirect()) {
-            n = Sockets.send(fd, nativeAddress(src) + src.position(), src.remaining(), to);
-        } else {
-            ByteBuffer s = scratch();
-            int len = Math.min(src.remaining(), s.capacity());
-            s.put(0, src, src.position(), len);
-            n = Sockets.send(fd, nativeAddress(s), len, to);
-        }
+        ByteBuffer via = from(src);
+        int n = Sockets.send(fd, at(via), via.remaining(), to);
         if (n < 0) {
             return 0;
         }

@@ -6,7 +6,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import org.greenhub.internal.hub.HubLoop;
+import org.greenhub.internal.hub.ReadinessWait;
 import org.greenhub.internal.hub.PollState;
 import org.greenhub.internal.hub.ChannelStates;
 
@@ -33,7 +33,7 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
      */
     final void await(int interest, long deadline, String what) throws IOException {
         try {
-            if (!HubLoop.awaitReady(io.state(), interest, deadline)) {
+            if (!ReadinessWait.awaitReady(io.state(), interest, deadline)) {
                 throw new SocketTimeoutException(what + " timed out");
             }
         } catch (ClosedChannelException e) {
@@ -58,9 +58,15 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
     }
 
     /**
-     * The timeout of each blocking call ({@link SocketTimeoutException}); null: none.
-     * Zero makes a call that would wait time out at once (a non-blocking socket, as
-     * Python's {@code settimeout(0)}); a negative timeout is an IllegalArgumentException.
+     * Sets the timeout of each blocking call made after this one: a call that is not
+     * done when it passes throws a {@link SocketTimeoutException}. It counts from the
+     * call's start, so a call that waits several times ({@code sendAll}) has one
+     * deadline for all of them. Any thread; never blocks.
+     *
+     * @param timeout null: no timeout (as 2^62 ns, about 146 years, or more); zero: a
+     *                call that would wait times out at once (a non-blocking socket, as
+     *                Python's {@code settimeout(0)})
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public void setTimeout(Duration timeout) {
         if (timeout != null && timeout.isNegative()) {
@@ -69,17 +75,36 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
         this.timeout = timeout;
     }
 
-    /** The current timeout (null: none). */
+    /**
+     * The timeout of blocking calls.
+     *
+     * @return the timeout set by {@link #setTimeout}, null when there is none
+     */
     public Duration timeout() {
         return timeout;
     }
 
+    /**
+     * The address this socket is bound to.
+     *
+     * @return the local address and port
+     * @throws SocketException if this socket is closed
+     * @throws IOException if the system cannot report the address
+     */
     public InetSocketAddress localAddress() throws IOException {
         ensureOpen();
         return io.localAddress();
     }
 
-    /** Closes the socket and wakes any thread waiting on it. Idempotent. */
+    /**
+     * Closes the socket and wakes any thread waiting on it, which then throws a
+     * {@link SocketException} ("Socket closed"); later calls throw it too. Idempotent;
+     * any thread; never blocks (a TLS socket sends close_notify only if the socket
+     * takes it at once).
+     *
+     * @throws IOException if closing the underlying java.nio channel fails (nio hub);
+     *         the socket counts as closed all the same
+     */
     @Override
     public void close() throws IOException {
         if (closed) {

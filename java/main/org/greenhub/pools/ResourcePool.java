@@ -15,6 +15,16 @@ import org.greenhub.internal.hub.Waiter;
  * {@code create} runs outside the pool's lock and may block; if it throws, the count
  * is rolled back (and a waiting getter may create instead). Safe across hubs and
  * from plain threads.
+ *
+ * <p>A get that waits parks a green thread, and its hub runs the others meanwhile; a
+ * plain thread blocks only itself. A green thread killed while it waits gets
+ * {@link org.greenhub.GreenThreadExit}; one whose {@code Timeout} fires gets
+ * {@link TimeoutExpired}; a thread interrupted while it waits gets a
+ * {@link org.greenhub.GreenException} whose cause is an InterruptedException (its
+ * interrupt status stays set). An item handed to a getter that gives up that way is
+ * passed on, never lost.
+ *
+ * @param <T> the type of the items
  */
 public class ResourcePool<T> {
     private final Supplier<T> create;
@@ -23,7 +33,17 @@ public class ResourcePool<T> {
     private int maxSize;                                              // guarded by this
     private int count;                                                // items in existence or being created
 
-    /** Creates {@code minSize} items up front; never more than {@code maxSize} exist. */
+    /**
+     * Creates a pool, and {@code minSize} items up front in the calling thread; never
+     * more than {@code maxSize} exist.
+     *
+     * @param minSize the items created now
+     * @param maxSize the most items in existence
+     * @param create makes a new item; it may block; it must not return null
+     * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize}
+     * @throws NullPointerException if {@code create} is null, or returns null for an item made now
+     * @throws RuntimeException what {@code create} throws, as is
+     */
     public ResourcePool(int minSize, int maxSize, Supplier<T> create) {
         if (minSize < 0 || maxSize < minSize) {
             throw new IllegalArgumentException("need 0 <= minSize <= maxSize: " + minSize + ", " + maxSize);
@@ -36,12 +56,37 @@ public class ResourcePool<T> {
         }
     }
 
-    /** A free item, else a new one while fewer than maxSize exist, else blocks for a put. */
+    /**
+     * Returns a free item, else a new one while fewer than maxSize exist, else waits
+     * for a {@link #put} (no time limit; use a {@code Timeout}).
+     *
+     * @return the item
+     * @throws NullPointerException if {@code create} returns null
+     * @throws RuntimeException what {@code create} throws, as is (the count is rolled back)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public T get() {
         return get((Duration) null);
     }
 
-    /** Like {@link #get()}, throwing {@link TimeoutExpired} when {@code timeout} passes first (null: none). */
+    /**
+     * Like {@link #get()}, waiting at most {@code timeout} for a put. The timeout bounds
+     * only the wait: a call to {@code create} runs to its end.
+     *
+     * @param timeout null, or 2^62 ns (about 146 years) or more: no limit; zero or
+     *                negative: no waiting, only a free item or room to create one
+     * @return the item
+     * @throws TimeoutExpired if the timeout passes before an item comes (its
+     *         {@code timeout()} is null); or if a {@code Timeout} of the caller fires while it waits
+     * @throws NullPointerException if {@code create} returns null
+     * @throws RuntimeException what {@code create} throws, as is (the count is rolled back)
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public T get(Duration timeout) {
         long deadline = Parking.deadline(timeout);
         Waiter<T> w;
@@ -109,7 +154,14 @@ public class ResourcePool<T> {
         }
     }
 
-    /** Returns an item: to the longest waiting getter, else to the free list. Above maxSize (after a shrink) it is dropped. */
+    /**
+     * Returns an item: to the longest waiting getter, else to the free list. Above
+     * maxSize (after a shrink) it is dropped instead. Never blocks. The pool does not
+     * check that the item came from it or is not put twice.
+     *
+     * @param item the item
+     * @throws NullPointerException if {@code item} is null
+     */
     public void put(T item) {
         Objects.requireNonNull(item, "item");
         synchronized (this) {
@@ -132,7 +184,17 @@ public class ResourcePool<T> {
         }
     }
 
-    /** Gets an item and returns a lease whose close() puts it back. */
+    /**
+     * Gets an item, as {@link #get()}, and returns a lease whose close() puts it back.
+     *
+     * @return the lease
+     * @throws NullPointerException if {@code create} returns null
+     * @throws RuntimeException what {@code create} throws, as is
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public Lease<T> lease() {
         T item = get();
         return new Lease<>() {
@@ -156,22 +218,40 @@ public class ResourcePool<T> {
         };
     }
 
-    /** Items a get could have without blocking: free ones plus room to create. */
+    /**
+     * Items a get could have without waiting.
+     *
+     * @return free ones plus room to create
+     */
     public synchronized int free() {
         return free.size() + Math.max(0, maxSize - count);
     }
 
-    /** Number of threads blocked in get. */
+    /**
+     * Number of threads waiting in get.
+     *
+     * @return the count
+     */
     public synchronized int waiting() {
         return getters.size();
     }
 
-    /** Items in existence (free, in use, or being created). */
+    /**
+     * Items in existence (free, in use, or being created).
+     *
+     * @return the count
+     */
     public synchronized int size() {
         return count;
     }
 
-    /** Changes maxSize; growing lets waiting getters create, shrinking drops items as they are put back. */
+    /**
+     * Changes maxSize; growing lets waiting getters create, shrinking drops items as
+     * they are put back. Never blocks.
+     *
+     * @param maxSize the most items in existence
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
     public synchronized void resize(int maxSize) {
         if (maxSize < 0) {
             throw new IllegalArgumentException("maxSize must be >= 0: " + maxSize);

@@ -15,6 +15,18 @@ import org.greenhub.internal.hub.Waiter;
  * handed straight to the longest waiting getter, a freed place to the longest
  * waiting putter. A getter that gives up (timeout, kill) after an item was handed
  * to it passes the item on, so no item is ever lost. Null items are refused.
+ *
+ * <p>A blocking call parks a green thread, and its hub runs the others meanwhile; a
+ * plain thread blocks only itself. Timed calls take a {@link Duration}: null, or
+ * 2^62 ns (about 146 years) or more, means no limit; zero or negative means the
+ * deadline has passed already, so the call does what it can without waiting and then
+ * times out. A green thread killed while it waits gets
+ * {@link org.greenhub.GreenThreadExit}; one whose {@code Timeout} fires gets
+ * {@link org.greenhub.TimeoutExpired}; a thread interrupted while it waits gets a
+ * {@link org.greenhub.GreenException} whose cause is an InterruptedException (its
+ * interrupt status stays set).
+ *
+ * @param <E> the type of the items
  */
 public class LightQueue<E> {
     /** Guards everything below and the state of subclasses. Never held while parked. */
@@ -24,12 +36,16 @@ public class LightQueue<E> {
     private final ArrayDeque<Waiter<E>> putters = new ArrayDeque<>();
     private int maxSize;
 
-    /** An unbounded queue. */
+    /** Creates an unbounded queue. */
     public LightQueue() {
         this(-1);
     }
 
-    /** A queue holding at most {@code maxSize} items; 0 is a channel, negative unbounded. */
+    /**
+     * Creates a queue holding at most {@code maxSize} items.
+     *
+     * @param maxSize the bound; 0: a channel; negative: unbounded
+     */
     public LightQueue(int maxSize) {
         this.maxSize = maxSize < 0 ? -1 : maxSize;
     }
@@ -59,19 +75,48 @@ public class LightQueue<E> {
 
     // ---- put ------------------------------------------------------------------------
 
-    /** Puts {@code e}, blocking while the queue is full (a channel: until a getter takes it). */
+    /**
+     * Puts {@code e}, waiting while the queue is full (a channel: until a getter takes
+     * it). If the wait ends with an exception after the item was taken, the item stays
+     * delivered.
+     *
+     * @param e the item
+     * @throws NullPointerException if {@code e} is null
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public void put(E e) {
         put(e, Parking.NO_DEADLINE);
     }
 
-    /** Like {@link #put(Object)}; throws {@link QueueFull} when {@code timeout} passes first (null: no timeout). */
+    /**
+     * Like {@link #put(Object)}, waiting at most {@code timeout}.
+     *
+     * @param e the item
+     * @param timeout null, or 2^62 ns (about 146 years) or more: no limit; zero or
+     *                negative: put only if there is room now (a channel: a getter waits)
+     * @throws QueueFull if the timeout passes before the item is taken in
+     * @throws NullPointerException if {@code e} is null
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public void put(E e, Duration timeout) {
         if (!put(e, Parking.deadline(timeout))) {
             throw new QueueFull();
         }
     }
 
-    /** Puts {@code e} if that needs no waiting; never blocks. */
+    /**
+     * Puts {@code e} if that needs no waiting (a channel: a getter waits); never blocks.
+     *
+     * @param e the item
+     * @return whether it was put
+     * @throws NullPointerException if {@code e} is null
+     */
     public boolean offer(E e) {
         Objects.requireNonNull(e, "item");
         synchronized (lock) {
@@ -111,12 +156,31 @@ public class LightQueue<E> {
 
     // ---- get ------------------------------------------------------------------------
 
-    /** Removes and returns the next item, blocking while the queue is empty. */
+    /**
+     * Removes and returns the next item, waiting while the queue is empty.
+     *
+     * @return the item
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public E get() {
         return get(Parking.NO_DEADLINE);
     }
 
-    /** Like {@link #get()}; throws {@link QueueEmpty} when {@code timeout} passes first (null: no timeout). */
+    /**
+     * Like {@link #get()}, waiting at most {@code timeout}.
+     *
+     * @param timeout null, or 2^62 ns (about 146 years) or more: no limit; zero or
+     *                negative: take an item only if one is there now (or a putter waits)
+     * @return the item
+     * @throws QueueEmpty if the timeout passes before an item comes
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public E get(Duration timeout) {
         E e = get(Parking.deadline(timeout));
         if (e == null) {
@@ -125,7 +189,11 @@ public class LightQueue<E> {
         return e;
     }
 
-    /** The next item if one is there (or a putter waits with one); null otherwise. Never blocks. */
+    /**
+     * Removes and returns the next item if one is there (or a putter waits with one). Never blocks.
+     *
+     * @return the item, or null when there is none
+     */
     public E poll() {
         synchronized (lock) {
             return tryGet();
@@ -206,7 +274,12 @@ public class LightQueue<E> {
 
     // ---- state ----------------------------------------------------------------------
 
-    /** Changes the bound (negative: unbounded). Growing admits waiting putters; shrinking drops nothing. */
+    /**
+     * Changes the bound. Growing admits waiting putters; shrinking drops nothing (puts
+     * wait until the queue is below the new bound). Never blocks.
+     *
+     * @param maxSize the new bound; 0: a channel; negative: unbounded
+     */
     public void resize(int maxSize) {
         synchronized (lock) {
             this.maxSize = maxSize < 0 ? -1 : maxSize;
@@ -214,40 +287,64 @@ public class LightQueue<E> {
         }
     }
 
-    /** Number of items in the queue. */
+    /**
+     * Number of items in the queue.
+     *
+     * @return the count (0 for a channel: its items go straight to getters)
+     */
     public int size() {
         synchronized (lock) {
             return count();
         }
     }
 
-    /** Whether there is no item in the queue (always true for an idle channel). */
+    /**
+     * Whether there is no item in the queue.
+     *
+     * @return true when empty (always for a channel)
+     */
     public boolean isEmpty() {
         return size() == 0;
     }
 
-    /** Whether a put would block (always true for a channel). */
+    /**
+     * Whether the queue is at its bound, so that a put waits unless a getter waits.
+     *
+     * @return true when full (always for a channel)
+     */
     public boolean isFull() {
         synchronized (lock) {
             return maxSize >= 0 && count() >= maxSize;
         }
     }
 
-    /** The bound; -1 when unbounded. */
+    /**
+     * The bound.
+     *
+     * @return the most items the queue holds; 0 for a channel; -1 when unbounded
+     */
     public int maxSize() {
         synchronized (lock) {
             return maxSize;
         }
     }
 
-    /** Number of threads blocked in get. */
+    /**
+     * Number of threads waiting in get.
+     *
+     * @return the count
+     */
     public int getting() {
         synchronized (lock) {
             return getters.size();
         }
     }
 
-    /** Number of threads blocked in put. */
+    /**
+     * Number of threads waiting in put.
+     *
+     * @return the count
+     */
     public int putting() {
         synchronized (lock) {
             return putters.size();

@@ -10,12 +10,25 @@ import org.greenhub.internal.hub.Waiter;
  * and a release with waiters hands its permit straight to the first of them (so a
  * thread that releases and at once re-acquires queues behind it). A waiter that
  * gives up (timeout, kill) after it was handed a permit passes the permit on.
+ *
+ * <p>A blocking call parks a green thread, and its hub runs the others meanwhile; a
+ * plain thread blocks only itself. Works across hubs. A green thread killed while it
+ * waits gets {@link org.greenhub.GreenThreadExit}; one whose {@code Timeout} fires gets
+ * {@link org.greenhub.TimeoutExpired}; a thread interrupted while it waits gets a
+ * {@link org.greenhub.GreenException} whose cause is an InterruptedException (its
+ * interrupt status stays set).
  */
 public class GreenSemaphore {
     private int count;                                         // guarded by this; < 0 only via takeBack
     private final ArrayDeque<Waiter<Void>> waiters = new ArrayDeque<>(); // guarded by this
     private final int bound;                                   // release may not raise count above it
 
+    /**
+     * Creates a semaphore with {@code count} permits.
+     *
+     * @param count the initial number of permits
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public GreenSemaphore(int count) {
         this(count, Integer.MAX_VALUE);
     }
@@ -28,17 +41,38 @@ public class GreenSemaphore {
         this.bound = bound;
     }
 
-    /** Takes a permit, blocking until one is free. */
+    /**
+     * Takes a permit, waiting until one is free (no time limit; use a {@code Timeout}).
+     *
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public void acquire() {
         acquire(Parking.NO_DEADLINE);
     }
 
-    /** Takes a permit, waiting at most {@code timeout} (null: no limit); returns whether it got one. */
+    /**
+     * Takes a permit, waiting at most {@code timeout}.
+     *
+     * @param timeout null, or 2^62 ns (about 146 years) or more: no limit; zero or
+     *                negative: take one only if one is free now
+     * @return true if it got a permit, false if the timeout passed first
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public boolean acquire(Duration timeout) {
         return acquire(Parking.deadline(timeout));
     }
 
-    /** Takes a permit if one is free right now (and nobody waits); never blocks. */
+    /**
+     * Takes a permit if one is free right now (and nobody waits); never blocks.
+     *
+     * @return whether it got one
+     */
     public synchronized boolean tryAcquire() {
         if (count > 0) {
             count--;
@@ -75,7 +109,13 @@ public class GreenSemaphore {
         }
     };
 
-    /** Returns a permit: to the first waiter if any, else to the count. */
+    /**
+     * Returns a permit: to the first waiter if any, else to the count. Any thread, not
+     * only one that acquired; never blocks.
+     *
+     * @throws IllegalStateException if nobody waits and the count is at its bound
+     *         ({@link Integer#MAX_VALUE}; a {@link BoundedGreenSemaphore}'s initial count)
+     */
     public synchronized void release() {
         if (waiters.isEmpty() && count >= bound) {
             throw new IllegalStateException("semaphore released too many times");
@@ -97,12 +137,25 @@ public class GreenSemaphore {
         count--;
     }
 
-    /** Free permits minus waiters, as Eventlet's balance. */
+    /**
+     * As Eventlet's balance.
+     *
+     * @return free permits minus waiters
+     */
     public synchronized int balance() {
         return count - waiters.size();
     }
 
-    /** Acquires a permit and returns a handle whose close() releases it: for try-with-resources. */
+    /**
+     * Acquires a permit, as {@link #acquire()}, and returns a handle whose close()
+     * releases it: for try-with-resources.
+     *
+     * @return the permit handle
+     * @throws org.greenhub.GreenThreadExit if the calling green thread is killed while it waits
+     * @throws org.greenhub.TimeoutExpired if a {@code Timeout} of the caller fires while it waits
+     * @throws org.greenhub.GreenException if the calling thread is interrupted while it waits
+     *         (the cause is an InterruptedException; the interrupt status stays set)
+     */
     public Permit enter() {
         acquire();
         return Permit.releasing(this::release);

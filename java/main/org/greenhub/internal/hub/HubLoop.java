@@ -137,41 +137,6 @@ public final class HubLoop {
         return timers.size();
     }
 
-    /**
-     * Parks the current thread (green or plain) until {@code s} is ready for
-     * {@code interest}; false when the deadline passed first. Only one thread may
-     * wait per direction: a second one gets IllegalStateException.
-     */
-    public static boolean awaitReady(PollState s, int interest, long deadline) throws IOException {
-        Strand me = Strand.current();
-        Thread self = me.javaThread();
-        boolean read = interest == Poller.READ;
-        if (read ? s.readReady : s.writeReady) {
-            s.consume(read);
-            return true;
-        }
-        s.claim(read, self);
-        try {
-            if (s.closed) {
-                throw new ClosedChannelException(); // never arm: its descriptor number may be reused already
-            }
-            HubLoop owner = s.owner(me);
-            owner.arm(s, interest);
-            while (!(read ? s.readReady : s.writeReady)) {
-                if (s.closed) {
-                    throw new ClosedChannelException();
-                }
-                if (!Parking.park(me, s, deadline)) {
-                    return false;
-                }
-            }
-            s.consume(read);
-            return true;
-        } finally {
-            s.unclaim(read);
-        }
-    }
-
     void arm(PollState s, int bit) throws IOException {
         if (isHubThread()) {
             poller.arm(s, bit);

@@ -31,6 +31,7 @@ public final class PollState {
     volatile boolean hungUp;  // an ERROR report came (peer closed, reset, error): sticky
     // Reader thread only: the last stream read came back short, so the socket was empty then.
     private boolean readDrained;
+    private PollState[] alone;    // {this}, for waits on this state alone (made once)
 
     public PollState(int fd) {
         this.fd = fd;
@@ -86,6 +87,15 @@ public final class PollState {
         readDrained = n > 0 && n < requested;
     }
 
+    /** This state as a one-element array, made on first use: a wait on it alone allocates nothing. */
+    PollState[] alone() {
+        PollState[] a = alone;
+        if (a == null) {
+            alone = a = new PollState[] {this};
+        }
+        return a;
+    }
+
     /** Whether {@link #markClosed} was called. */
     public boolean isClosed() {
         return closed;
@@ -103,9 +113,10 @@ public final class PollState {
     }
 
     /**
-     * Registers {@code self} as the one thread waiting in a direction; false when it
-     * already was. Another thread waiting there is Eventlet's "second simultaneous
-     * read": IllegalStateException.
+     * Registers {@code self} as the one thread waiting in a direction (the wait gives it
+     * back by clearing {@link #reader} or {@link #writer}); false when it already was.
+     * Another thread waiting there is Eventlet's "second simultaneous read":
+     * IllegalStateException.
      */
     boolean claim(boolean read, Thread self) {
         Thread other = read ? reader : writer;
@@ -124,14 +135,6 @@ public final class PollState {
         return true;
     }
 
-    /** Ends a {@link #claim}. */
-    void unclaim(boolean read) {
-        if (read) {
-            reader = null;
-        } else {
-            writer = null;
-        }
-    }
 
     /** Called by the poller's hub when readiness arrives. */
     void ready(int bits) {
