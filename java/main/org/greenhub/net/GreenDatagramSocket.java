@@ -68,14 +68,7 @@ public final class GreenDatagramSocket extends SocketBase {
     public SocketAddress receive(ByteBuffer dst) throws IOException {
         writable(dst);
         ensureOpen();
-        long deadline = Parking.deadline(timeout);
-        while (true) {
-            InetSocketAddress from = io.receive(dst);
-            if (from != null) {
-                return from;
-            }
-            await(Poller.READ, deadline, "Receive");
-        }
+        return retry(Poller.READ, Parking.deadline(timeout), "Receive", () -> io.receive(dst));
     }
 
     /**
@@ -110,13 +103,9 @@ public final class GreenDatagramSocket extends SocketBase {
             // An empty datagram: "sent" and "would block" both return 0, so try once without waiting.
             return io.send(src, resolved);
         }
-        long deadline = Parking.deadline(timeout);
-        while (true) {
+        return retry(Poller.WRITE, Parking.deadline(timeout), "Send", () -> {
             int n = io.send(src, resolved);
-            if (n > 0) {
-                return n;
-            }
-            await(Poller.WRITE, deadline, "Send");
-        }
+            return n == 0 ? null : n;
+        });
     }
 }

@@ -79,14 +79,7 @@ public final class GreenServerSocket extends SocketBase {
      */
     public GreenSocket accept() throws IOException {
         ensureOpen();
-        long deadline = Parking.deadline(timeout);
-        while (true) {
-            SocketIo c = io.accept();
-            if (c != null) {
-                return GreenSocket.connection(c);
-            }
-            await(Poller.READ, deadline, "Accept");
-        }
+        return GreenSocket.connection(retry(Poller.READ, Parking.deadline(timeout), "Accept", io::accept));
     }
 
     @Override

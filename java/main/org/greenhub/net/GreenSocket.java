@@ -147,14 +147,10 @@ public final class GreenSocket extends SocketBase {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        long deadline = Parking.deadline(timeout);
-        while (true) {
+        return retry(Poller.READ, Parking.deadline(timeout), "Read", () -> {
             int n = io.read(dst);
-            if (n != 0) {
-                return n;
-            }
-            await(Poller.READ, deadline, "Read");
-        }
+            return n == 0 ? null : n;
+        });
     }
 
     /**
@@ -227,14 +223,15 @@ public final class GreenSocket extends SocketBase {
         if (!src.hasRemaining()) {
             return 0;
         }
-        long deadline = Parking.deadline(timeout);
-        while (true) {
+        return send(src, Parking.deadline(timeout));
+    }
+
+    /** Writes some of {@code src}, waiting until at least one byte can be written, by {@code deadline}. */
+    private int send(ByteBuffer src, long deadline) throws IOException {
+        return retry(Poller.WRITE, deadline, "Write", () -> {
             int n = io.write(src);
-            if (n > 0) {
-                return n;
-            }
-            await(Poller.WRITE, deadline, "Write");
-        }
+            return n == 0 ? null : n;
+        });
     }
 
     /**
@@ -258,9 +255,7 @@ public final class GreenSocket extends SocketBase {
         ensureOpen();
         long deadline = Parking.deadline(timeout);
         while (src.hasRemaining()) {
-            if (io.write(src) == 0) {
-                await(Poller.WRITE, deadline, "Write");
-            }
+            send(src, deadline);
         }
     }
 

@@ -27,6 +27,25 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
         this.io = io;
     }
 
+    /** One non-blocking try of a socket call: its result, or null when the call would block. */
+    @FunctionalInterface
+    interface Attempt<T> {
+        T attempt() throws IOException;
+    }
+
+    /**
+     * The one retry loop of the green sockets (Eventlet's {@code _recv_loop}): tries
+     * {@code call}; while it would block, waits for {@code interest} readiness and tries
+     * again. SocketTimeoutException ("{@code what} timed out") at the deadline.
+     */
+    final <T> T retry(int interest, long deadline, String what, Attempt<T> call) throws IOException {
+        T r;
+        while ((r = call.attempt()) == null) {
+            await(interest, deadline, what);
+        }
+        return r;
+    }
+
     /**
      * Waits for readiness ({@code Poller.READ} or {@code Poller.WRITE}); SocketTimeoutException
      * at the deadline, SocketException once closed.
