@@ -1,7 +1,6 @@
 package org.greenhub;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -10,7 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.greenhub.internal.hub.Parking;
-import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.hub.WaitList;
 import org.greenhub.internal.hub.Waiter;
 import org.greenhub.queue.LightQueue;
 
@@ -29,7 +28,7 @@ public class GreenPool {
     private int size;                                           // guarded by this
     private int running;                                        // slots taken, guarded by this
     private final ArrayDeque<Waiter<Void>> spawners = new ArrayDeque<>(); // guarded by this
-    private final ArrayList<Thread> idleWaiters = new ArrayList<>(); // waitAll, guarded by this
+    private final WaitList idleWaiters = new WaitList(); // waitAll, guarded by this
     private final Set<Thread> members = ConcurrentHashMap.newKeySet(); // threads running a task of this pool
 
     /** Creates a pool of 1000. */
@@ -215,9 +214,7 @@ public class GreenPool {
             spawners.pollFirst().serve(null);
         }
         if (running == 0) {
-            for (Thread t : idleWaiters) {
-                Parking.unpark(t);
-            }
+            idleWaiters.wakeAll();
         }
     }
 
@@ -359,27 +356,7 @@ public class GreenPool {
         if (members.contains(t)) {
             throw new IllegalStateException("waitAll() from one of the pool's own green threads would never return");
         }
-        Strand me = Strand.current();
-        synchronized (this) {
-            if (running == 0) {
-                return;
-            }
-            idleWaiters.add(t);
-        }
-        try {
-            while (true) {
-                synchronized (this) {
-                    if (running == 0) {
-                        return;
-                    }
-                }
-                Parking.park(me, this, Parking.NO_DEADLINE);
-            }
-        } finally {
-            synchronized (this) {
-                idleWaiters.remove(t);
-            }
-        }
+        idleWaiters.await(this, () -> running == 0);
     }
 
     /**

@@ -3,13 +3,12 @@ package org.greenhub;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.greenhub.internal.hub.HubLoop;
 import org.greenhub.internal.hub.HubTimer;
-import org.greenhub.internal.hub.Parking;
 import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.hub.WaitList;
 
 /**
  * A green thread: a JDK virtual thread whose scheduler is its hub (eventlet's
@@ -43,7 +42,7 @@ public final class GreenThread<T> {
     private volatile boolean started;           // fn began to run
     private T result;
     private Throwable failure;
-    private ArrayList<Thread> waiters;          // guarded by this: awaiting or killing threads
+    private WaitList waiters;                   // guarded by this: awaiting or killing threads; made by the first
     private ArrayDeque<Consumer<GreenThread<T>>> links; // guarded by this
     private boolean resolvingLinks;             // guarded by this
     private HubTimer startTimer;                // spawnAfter
@@ -133,37 +132,26 @@ public final class GreenThread<T> {
     }
 
     private void complete(T r, Throwable f) {
-        ArrayList<Thread> toWake;
         boolean resolve;
         synchronized (this) {
             result = r;
             failure = f;
             state = DONE;
-            toWake = waiters;
-            waiters = null;
+            if (waiters != null) {
+                waiters.wakeAll();
+            }
             resolve = links != null && !links.isEmpty() && !resolvingLinks;
             resolvingLinks |= resolve;
         }
-        wakeAll(toWake);
         if (resolve) {
             resolveLinks();
         }
     }
 
-    private static void wakeAll(ArrayList<Thread> threads) {
-        if (threads != null) {
-            for (Thread t : threads) {
-                Parking.unpark(t);
-            }
+    private synchronized void wakeWaiters() {
+        if (waiters != null) {
+            waiters.wakeAll();
         }
-    }
-
-    private void wakeWaiters() {
-        ArrayList<Thread> toWake;
-        synchronized (this) {
-            toWake = waiters == null ? null : new ArrayList<>(waiters);
-        }
-        wakeAll(toWake);
     }
 
     /**
@@ -196,27 +184,14 @@ public final class GreenThread<T> {
 
     /** Parks the caller until done, or (killSeq > 0) until that kill was handled. */
     private void waitUntil(int killSeq) {
-        Strand me = Strand.current();
+        WaitList w;
         synchronized (this) {
             if (state == DONE) {
                 return;
             }
-            if (waiters == null) {
-                waiters = new ArrayList<>(2);
-            }
-            waiters.add(me.javaThread());
+            w = waiters != null ? waiters : (waiters = new WaitList());
         }
-        try {
-            while (state != DONE && (killSeq == 0 || !strand.killHandled(killSeq))) {
-                Parking.park(me, this, Parking.NO_DEADLINE);
-            }
-        } finally {
-            synchronized (this) {
-                if (waiters != null) {
-                    waiters.remove(me.javaThread());
-                }
-            }
-        }
+        w.await(this, () -> state == DONE || killSeq != 0 && strand.killHandled(killSeq));
     }
 
     /**

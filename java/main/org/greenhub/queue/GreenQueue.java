@@ -1,8 +1,6 @@
 package org.greenhub.queue;
 
-import java.util.ArrayList;
-import org.greenhub.internal.hub.Parking;
-import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.hub.WaitList;
 
 /**
  * eventlet.queue.Queue: a {@link LightQueue} that also counts unfinished tasks.
@@ -13,7 +11,7 @@ import org.greenhub.internal.hub.Strand;
  */
 public class GreenQueue<E> extends LightQueue<E> {
     private int unfinished;                                   // guarded by lock
-    private final ArrayList<Thread> joiners = new ArrayList<>(); // guarded by lock
+    private final WaitList joiners = new WaitList(); // guarded by lock
 
     /** Creates an unbounded queue. */
     public GreenQueue() {
@@ -45,9 +43,7 @@ public class GreenQueue<E> extends LightQueue<E> {
                 throw new IllegalStateException("taskDone() called more times than there were items");
             }
             if (--unfinished == 0) {
-                for (Thread t : joiners) {
-                    Parking.unpark(t);
-                }
+                joiners.wakeAll();
             }
         }
     }
@@ -62,27 +58,7 @@ public class GreenQueue<E> extends LightQueue<E> {
      *         (the cause is an InterruptedException; the interrupt status stays set)
      */
     public void join() {
-        Strand me = Strand.current();
-        synchronized (lock) {
-            if (unfinished == 0) {
-                return;
-            }
-            joiners.add(me.javaThread());
-        }
-        try {
-            while (true) {
-                synchronized (lock) {
-                    if (unfinished == 0) {
-                        return;
-                    }
-                }
-                Parking.park(me, this, Parking.NO_DEADLINE);
-            }
-        } finally {
-            synchronized (lock) {
-                joiners.remove(me.javaThread());
-            }
-        }
+        joiners.await(lock, () -> unfinished == 0);
     }
 
     /**
