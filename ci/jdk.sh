@@ -1,4 +1,5 @@
-# Sourced by the ci/ scripts: finds a JDK >= 21 and exports JAVA_HOME (and PATH).
+# Sourced by the ci/ scripts: finds a JDK >= 21 and exports JAVA_HOME (and PATH), and
+# GREENHUB_JVM_FLAGS, the flags green threads need (from ci/jvm.properties).
 # JAVA_HOME when it is >= 21, else the newest JDK in the system's JVM directory;
 # stops with one sentence when there is none.
 
@@ -44,3 +45,6 @@ if [ "$(greenhub_jdk_version "$JAVA_HOME")" -ge 24 ]; then
     # Maven's bundled Guava uses sun.misc.Unsafe; JDK 24+ warns unless allowed.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
+
+GREENHUB_JVM_FLAGS=$(sed -n 's/^greenhub\.jvm\.flags=//p' "$(dirname "${BASH_SOURCE[0]}")/jvm.properties")
+export GREENHUB_JVM_FLAGS

@@ -126,9 +126,9 @@ class JavaNetSocketsTest {
 
     @Test
     void patchMakesEveryJavaNetSocketGreen() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(org.greenhub.testing.ChildJvm.jvmFlags());
+        cmd.addAll(List.of("-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"), "-cp",
                 String.join(File.pathSeparator, location(Green.class), location(PatchProbe.class),
                         location(Test.class), location(org.opentest4j.AssertionFailedError.class),
                         location(com.sun.jna.Native.class)),

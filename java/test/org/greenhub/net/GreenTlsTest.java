@@ -304,11 +304,11 @@ public class GreenTlsTest {
         Path props = dir.resolve("security.properties");
         Files.writeString(props, "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^16, ChaCha20-Poly1305 KeyUpdate 2^16\n");
         String hub = System.getProperty("greenhub.hub", "nio").equals("epoll") ? "epoll" : "nio";
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-Dgreenhub.hub=" + hub, "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake",
-                "-cp", System.getProperty("java.class.path"), KeyUpdateMain.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(org.greenhub.testing.ChildJvm.jvmFlags());
+        cmd.addAll(List.of("-Dgreenhub.hub=" + hub, "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake",
+                "-cp", System.getProperty("java.class.path"), KeyUpdateMain.class.getName(), dir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), () -> out.substring(Math.max(0, out.length() - 4000)));
         assertTrue(out.contains("transfer ok"), "child finished");

@@ -140,9 +140,9 @@ class LoadAndFaultTest {
     }
 
     static Process childJvm(Path output, Class<?> main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.trackAllThreads=false", "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(org.greenhub.testing.ChildJvm.jvmFlags());
+        cmd.addAll(List.of("-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"), "-cp",
                 String.join(File.pathSeparator, location(Green.class), location(main), location(Test.class),
                         location(com.sun.jna.Native.class)),
                 main.getName()));
@@ -329,8 +329,8 @@ class LoadAndFaultTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = String.join(File.pathSeparator, location(Green.class), location(EmfileProbe.class),
                 location(Test.class), location(com.sun.jna.Native.class));
-        String cmd = "ulimit -n 400 && exec '" + java + "' --add-opens java.base/java.lang=ALL-UNNAMED"
-                + " --enable-native-access=ALL-UNNAMED -Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio")
+        String cmd = "ulimit -n 400 && exec '" + java + "' " + String.join(" ", org.greenhub.testing.ChildJvm.jvmFlags())
+                + " -Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio")
                 + " -cp '" + cp + "' '" + EmfileProbe.class.getName() + "'"; // quoted: the name has a $
         String out = "";
         for (int attempt = 1; attempt <= 3; attempt++) {

@@ -19,6 +19,18 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
+    /**
+     * The JVM flags green threads need (ci/jvm.properties, handed to the test JVM by
+     * pom.xml as the system property {@code greenhub.jvm.flags}).
+     */
+    public static List<String> jvmFlags() {
+        String flags = System.getProperty("greenhub.jvm.flags");
+        if (flags == null || flags.isBlank()) {
+            throw new IllegalStateException("no -Dgreenhub.jvm.flags: run the tests through Maven (ci/test)");
+        }
+        return List.of(flags.trim().split("\\s+"));
+    }
+
     /** What the child printed (stdout and stderr together) and how it ended. */
     public record Result(boolean ended, int exit, String output) {
     }
@@ -33,11 +45,10 @@ public final class ChildJvm {
 
     /** {@link #run(Class, Duration, String...)} with more JVM options. */
     public static Result run(Class<?> main, Duration limit, List<String> jvmOptions, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.trackAllThreads=false",
-                "-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio")));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags());
+        cmd.add("-Dgreenhub.hub=" + System.getProperty("greenhub.hub", "nio"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));

@@ -79,10 +79,10 @@ public final class HubKinds {
         String cause = nativeHub == null ? "no native hub for " + System.getProperty("os.name")
                 : unavailabilityCause(nativeHub);
         if (cause == null) {
-            LOG.log(Level.INFO, "greenhub: using the " + nativeHub + " hub");
+            LOG.log(Level.INFO, "using the " + nativeHub + " hub");
             return nativeHub;
         }
-        LOG.log(Level.INFO, "greenhub: using the nio hub (" + (nativeHub == null ? "" : nativeHub + " unavailable: ") + cause + ")");
+        LOG.log(Level.INFO, "using the nio hub (" + (nativeHub == null ? "" : nativeHub + " unavailable: ") + cause + ")");
         return "nio";
     }
 

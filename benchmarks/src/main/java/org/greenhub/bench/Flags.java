@@ -1,13 +1,12 @@
 package org.greenhub.bench;
 
-import org.greenhub.hub.Hubs;
+import org.greenhub.Green;
 
-/** The JVM flags green threads need, for the JMH forks (README, "JVM flags"). */
+/**
+ * What the benchmarks share. The JVM flags green threads need are not here: ci/bench
+ * passes those of ci/jvm.properties to the host JVM and the JMH forks inherit them.
+ */
 final class Flags {
-    static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
-    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
-    static final String NO_TRACKING = "-Djdk.trackAllThreads=false";
-
     private Flags() {
     }
 
@@ -15,7 +14,7 @@ final class Flags {
     static synchronized void reportHub() {
         if (!reported) {
             reported = true;
-            System.out.println("greenhub hub: " + Hubs.selected());
+            System.out.println("greenhub hub: " + Green.hub().name());
         }
     }
 

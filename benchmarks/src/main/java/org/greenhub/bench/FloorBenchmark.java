@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.NATIVE_ACCESS, Flags.NO_TRACKING,
+@Fork(value = 1, jvmArgsAppend = {
         "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"})
 public class FloorBenchmark {
     static final int SWITCHES = 100_000;

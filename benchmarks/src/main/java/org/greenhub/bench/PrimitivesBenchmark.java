@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.NATIVE_ACCESS, Flags.NO_TRACKING})
+@Fork(1) // the forks inherit the host JVM's flags (ci/bench passes ci/jvm.properties' flags)
 public class PrimitivesBenchmark {
     static final int ITEMS = 100_000;
     static final int ROUND_TRIPS = 50_000;
@@ -125,7 +125,7 @@ public class PrimitivesBenchmark {
     @State(Scope.Thread)
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.NATIVE_ACCESS, Flags.NO_TRACKING})
+    @Fork(1) // the forks inherit the host JVM's flags (ci/bench passes ci/jvm.properties' flags)
     public static class HandOff {
         @Setup
         public void reportHub() {

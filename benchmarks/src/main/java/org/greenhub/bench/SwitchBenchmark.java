@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.NATIVE_ACCESS, Flags.NO_TRACKING})
+@Fork(1) // the forks inherit the host JVM's flags (ci/bench passes ci/jvm.properties' flags)
 public class SwitchBenchmark {
     @Setup
     public void reportHub() {
