@@ -149,14 +149,8 @@ public final class Urls {
         return new HttpConnection(t.key(), s, TIMEOUT);
     }
 
-    /** Tests set this to trust their own certificate; null: the JDK's default context. */
-    static volatile SSLContext testContext;
-
+    /** The JVM's default TLS context ({@code SSLContext.setDefault} changes it). */
     private static SSLContext sslContext() throws IOException {
-        SSLContext ctx = testContext;
-        if (ctx != null) {
-            return ctx;
-        }
         try {
             return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {

@@ -37,15 +37,19 @@ class UrlsHttpsTest {
         }
     }
 
+    private static javax.net.ssl.SSLContext jdkDefault;
+
+    /** Urls uses the JVM's default TLS context: the tests make it one that trusts their certificate. */
     @BeforeAll
     static void trustTheTestCertificate(@TempDir Path dir) throws Exception {
         certs = GreenTlsTest.Certs.create(dir);
-        Urls.testContext = certs.client();
+        jdkDefault = javax.net.ssl.SSLContext.getDefault();
+        javax.net.ssl.SSLContext.setDefault(certs.client());
     }
 
     @AfterAll
     static void backToTheDefaultContext() {
-        Urls.testContext = null;
+        javax.net.ssl.SSLContext.setDefault(jdkDefault);
     }
 
     @AfterEach
@@ -195,7 +199,7 @@ class UrlsHttpsTest {
 
     @Test
     void anUntrustedServerIsAHandshakeError() {
-        Urls.testContext = null; // the JDK's default trust store does not know the test certificate
+        javax.net.ssl.SSLContext.setDefault(jdkDefault); // the JDK's default trust store does not know the test certificate
         try {
             Green.run(() -> {
                 try (Responder r = new Responder()) {
@@ -204,7 +208,7 @@ class UrlsHttpsTest {
                 }
             });
         } finally {
-            Urls.testContext = certs.client();
+            javax.net.ssl.SSLContext.setDefault(certs.client());
         }
     }
 }

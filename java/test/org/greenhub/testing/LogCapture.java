@@ -19,7 +19,7 @@ public final class LogCapture implements AutoCloseable {
         @Override
         public void publish(LogRecord r) {
             StringWriter w = new StringWriter();
-            w.append(r.getLevel().getName()).append(' ').append(r.getLoggerName()).append(": ").append(r.getMessage()).append('\n');
+            w.append(r.getLevel().getName()).append(' ').append(r.getLoggerName()).append(": ").append((r.getMessage() == null ? "" : r.getMessage())).append('\n');
             if (r.getThrown() != null) {
                 r.getThrown().printStackTrace(new PrintWriter(w));
             }
@@ -38,12 +38,14 @@ public final class LogCapture implements AutoCloseable {
     };
 
     private final boolean parentHandlers = logger.getUseParentHandlers();
+    private final Level level = logger.getLevel();
 
-    /** Starts collecting; the records no longer reach the console meanwhile. */
+    /** Starts collecting every level, DEBUG and TRACE too; the records no longer reach the console meanwhile. */
     public LogCapture() {
         handler.setLevel(Level.ALL);
         logger.addHandler(handler);
         logger.setUseParentHandlers(false);
+        logger.setLevel(Level.ALL);
     }
 
     /** Everything logged so far. */
@@ -57,5 +59,6 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         logger.removeHandler(handler);
         logger.setUseParentHandlers(parentHandlers);
+        logger.setLevel(level);
     }
 }

@@ -31,8 +31,7 @@ public final class GreenResolverProvider extends InetAddressResolverProvider {
 
     /** The resolver: the built-in one, moved off the hub for green callers. */
     static final class GreenResolver implements InetAddressResolver {
-        /** The thread that ran the last lookup made by a green thread (for tests). */
-        static volatile Thread lastGreenLookupThread;
+        private static final System.Logger LOG = System.getLogger("org.greenhub.net");
 
         private final InetAddressResolver builtin;
 
@@ -60,7 +59,7 @@ public final class GreenResolverProvider extends InetAddressResolverProvider {
         private static <T> T offHub(Callable<T> lookup) throws UnknownHostException {
             try {
                 return Tpool.execute(() -> {
-                    lastGreenLookupThread = Thread.currentThread();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "host name lookup on " + Thread.currentThread().getName());
                     return lookup.call();
                 });
             } catch (GreenException e) {

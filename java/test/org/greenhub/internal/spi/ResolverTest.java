@@ -14,6 +14,7 @@ import org.greenhub.Green;
 import org.greenhub.GreenThread;
 import org.greenhub.Tpool;
 import org.greenhub.internal.spi.GreenResolverProvider.GreenResolver;
+import org.greenhub.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /** Host name lookups from green threads go through Tpool. No lookup leaves this machine. */
@@ -54,20 +55,22 @@ class ResolverTest {
 
     @Test
     void theInstalledResolverMovesGreenLookupsToThePool() throws Exception {
-        Green.run(() -> {
-            assertTrue(InetAddress.getByName("localhost").isLoopbackAddress());
-            // A reverse lookup is never cached by the JDK, so it reaches the installed resolver.
-            GreenResolver.lastGreenLookupThread = null;
-            InetAddress a = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-            assertNotNull(a.getHostName());
-            Thread worker = GreenResolver.lastGreenLookupThread;
-            assertNotNull(worker, "the lookup did not go through greenhub's resolver");
-            assertTrue(worker.getName().startsWith("greenhub-tpool-"), worker.getName());
-        });
+        try (LogCapture log = new LogCapture()) {
+            Green.run(() -> {
+                assertTrue(InetAddress.getByName("localhost").isLoopbackAddress());
+                // A reverse lookup is never cached by the JDK, so it reaches the installed resolver.
+                InetAddress a = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+                assertNotNull(a.getHostName());
+            });
+            String text = log.text();
+            assertTrue(text.contains("host name lookup on greenhub-tpool-"),
+                    "the lookup did not go through greenhub's resolver to the pool:\n" + text);
+        }
         // a plain thread resolves directly
-        GreenResolver.lastGreenLookupThread = null;
-        assertNotNull(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostName());
-        assertNull(GreenResolver.lastGreenLookupThread);
+        try (LogCapture log = new LogCapture()) {
+            assertNotNull(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostName());
+            assertFalse(log.text().contains("host name lookup on"), log.text());
+        }
     }
 
     @Test
