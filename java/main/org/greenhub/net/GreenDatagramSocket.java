@@ -17,8 +17,14 @@ import org.greenhub.internal.hub.Poller;
  * blocking call is bounded by the socket's {@link #setTimeout timeout}.
  */
 public final class GreenDatagramSocket extends SocketBase {
-    private GreenDatagramSocket(SocketIo io) {
-        super(io);
+    private final DatagramIo io;
+    private GreenDatagramSocket(DatagramIo io) {
+        this.io = io;
+    }
+
+    @Override
+    DatagramIo io() {
+        return io;
     }
 
     /**
@@ -34,14 +40,7 @@ public final class GreenDatagramSocket extends SocketBase {
      */
     public static GreenDatagramSocket bind(InetSocketAddress addr) throws IOException {
         InetSocketAddress at = GreenSocket.resolved(addr);
-        SocketIo io = SocketIo.open(SocketIo.Kind.DATAGRAM, SocketIo.isIpv6(at));
-        try {
-            io.bind(at, -1, false); // backlog -1: no listen
-        } catch (Throwable t) {
-            io.close();
-            throw t;
-        }
-        return new GreenDatagramSocket(io);
+        return new GreenDatagramSocket(SocketIo.datagram(at));
     }
 
     /**

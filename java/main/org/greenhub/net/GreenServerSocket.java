@@ -12,8 +12,14 @@ import org.greenhub.internal.hub.Poller;
  * {@link java.net.SocketException}.
  */
 public final class GreenServerSocket extends SocketBase {
-    private GreenServerSocket(SocketIo io) {
-        super(io);
+    private final ListenerIo io;
+    private GreenServerSocket(ListenerIo io) {
+        this.io = io;
+    }
+
+    @Override
+    ListenerIo io() {
+        return io;
     }
 
     /**
@@ -53,14 +59,7 @@ public final class GreenServerSocket extends SocketBase {
             throw new IllegalArgumentException("backlog < 0: " + backlog);
         }
         InetSocketAddress at = GreenSocket.resolved(addr);
-        SocketIo io = SocketIo.open(SocketIo.Kind.LISTENER, SocketIo.isIpv6(at));
-        try {
-            io.bind(at, backlog, reusePort);
-        } catch (Throwable t) {
-            io.close();
-            throw t;
-        }
-        return new GreenServerSocket(io);
+        return new GreenServerSocket(SocketIo.listener(at, backlog, reusePort));
     }
 
     /**

@@ -31,11 +31,12 @@ import org.greenhub.internal.hub.Poller;
  * threads; it is watched by the hub of the first thread that waits on it.
  */
 public final class GreenSocket extends SocketBase {
+    private final StreamIo io;
     private InputStream in;
     private OutputStream out;
 
-    GreenSocket(SocketIo io) {
-        super(io);
+    GreenSocket(StreamIo io) {
+        this.io = io;
     }
 
     /**
@@ -44,7 +45,7 @@ public final class GreenSocket extends SocketBase {
      * reply back for Nagle's algorithm. {@code setOption(TCP_NODELAY, false)} turns
      * Nagle back on. Best effort: an error here shows up again on the first real call.
      */
-    static GreenSocket connection(SocketIo io) {
+    static GreenSocket connection(StreamIo io) {
         try {
             io.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException ignored) {
@@ -54,7 +55,8 @@ public final class GreenSocket extends SocketBase {
     }
 
     /** The io underneath (GreenTls layers TLS over it). */
-    SocketIo io() {
+    @Override
+    StreamIo io() {
         return io;
     }
 
@@ -100,11 +102,12 @@ public final class GreenSocket extends SocketBase {
      */
     public static GreenSocket connect(InetSocketAddress addr, Duration timeout) throws IOException {
         InetSocketAddress to = resolved(addr);
-        GreenSocket s = connection(SocketIo.open(SocketIo.Kind.STREAM, SocketIo.isIpv6(to)));
+        ConnectingIo io = SocketIo.stream(SocketIo.isIpv6(to));
+        GreenSocket s = connection(io);
         try {
-            if (!s.io.startConnect(to)) {
+            if (!io.startConnect(to)) {
                 s.await(Poller.WRITE, Parking.deadline(timeout), "connect to " + to);
-                s.io.finishConnect(to);
+                io.finishConnect(to);
             }
             return s;
         } catch (Throwable t) {
@@ -288,7 +291,7 @@ public final class GreenSocket extends SocketBase {
      */
     public void shutdownOutput() throws IOException {
         ensureOpen();
-        io.shutdownOutput();
+        retry(Poller.WRITE, Parking.deadline(timeout), "shutdownOutput", () -> io.shutdownOutput() ? Boolean.TRUE : null);
     }
 
     /**

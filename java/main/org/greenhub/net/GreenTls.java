@@ -8,6 +8,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import org.greenhub.internal.hub.Parking;
 
 /**
  * TLS over green sockets (eventlet.wrap_ssl): the result is a {@link GreenSocket} with
@@ -101,7 +102,10 @@ public final class GreenTls {
         GreenSocket tls = new GreenSocket(io);
         tls.setTimeout(s.timeout());
         try {
-            io.handshake(tls);
+            long deadline = Parking.deadline(s.timeout());
+            for (int interest; (interest = io.handshake()) != 0; ) {
+                tls.await(interest, deadline, "TLS handshake");
+            }
             return tls;
         } catch (Throwable t) {
             tls.close();

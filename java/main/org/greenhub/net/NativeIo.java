@@ -11,8 +11,12 @@ import org.greenhub.internal.hub.PollState;
 import org.greenhub.internal.hub.Strand;
 import org.greenhub.internal.nativeio.Sockets;
 
-/** {@link SocketIo} over a native non-blocking descriptor, for the epoll and kqueue hubs. */
-final class NativeIo extends SocketIo {
+/**
+ * A socket of every kind over a native non-blocking descriptor, for the epoll and kqueue
+ * hubs: a descriptor is the same whatever it carries, so one class serves streams,
+ * listeners and datagrams.
+ */
+final class NativeIo implements ConnectingIo, ListenerIo, DatagramIo {
     private static final ThreadLocal<ByteBuffer> PLAIN_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HubLoop.SCRATCH_SIZE));
 
@@ -27,8 +31,36 @@ final class NativeIo extends SocketIo {
         this.state = new PollState(fd);
     }
 
-    static SocketIo open(Kind kind, boolean ipv6) throws IOException {
-        return new NativeIo(Sockets.open(ipv6, kind == Kind.DATAGRAM));
+    static NativeIo open(boolean ipv6, boolean datagram) throws IOException {
+        return new NativeIo(Sockets.open(ipv6, datagram));
+    }
+
+    static NativeIo listener(InetSocketAddress at, int backlog, boolean reusePort) throws IOException {
+        return open(SocketIo.isIpv6(at), false).bound(at, backlog, reusePort);
+    }
+
+    static NativeIo datagram(InetSocketAddress at) throws IOException {
+        return open(SocketIo.isIpv6(at), true).bound(at, -1, false);
+    }
+
+    /** Binds (and listens, for a backlog >= 0); closes the descriptor when that fails. */
+    private NativeIo bound(InetSocketAddress at, int backlog, boolean reusePort) throws IOException {
+        try {
+            if (backlog >= 0) {
+                Sockets.setOption(fd, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            }
+            if (reusePort) {
+                Sockets.setOption(fd, Sockets.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
+            Sockets.bind(fd, at);
+            if (backlog >= 0) {
+                Sockets.listen(fd, backlog, at);
+            }
+            return this;
+        } catch (Throwable t) {
+            close();
+            throw t;
+        }
     }
 
     /**
@@ -91,12 +123,12 @@ final class NativeIo extends SocketIo {
     }
 
     @Override
-    PollState state() {
+    public PollState state() {
         return state;
     }
 
     @Override
-    int read(ByteBuffer dst) throws IOException {
+    public int read(ByteBuffer dst) throws IOException {
         if (state.readDrained()) {
             return 0;
         }
@@ -109,7 +141,7 @@ final class NativeIo extends SocketIo {
     }
 
     @Override
-    int write(ByteBuffer src) throws IOException {
+    public int write(ByteBuffer src) throws IOException {
         ByteBuffer via = from(src);
         int n = Sockets.write(fd, at(via), via.remaining());
         src.position(src.position() + n);
@@ -117,37 +149,23 @@ final class NativeIo extends SocketIo {
     }
 
     @Override
-    boolean startConnect(InetSocketAddress to) throws IOException {
+    public boolean startConnect(InetSocketAddress to) throws IOException {
         return Sockets.connect(fd, to);
     }
 
     @Override
-    void finishConnect(InetSocketAddress to) throws IOException {
+    public void finishConnect(InetSocketAddress to) throws IOException {
         Sockets.finishConnect(fd, to);
     }
 
     @Override
-    void bind(InetSocketAddress at, int backlog, boolean reusePort) throws IOException {
-        if (backlog >= 0) {
-            Sockets.setOption(fd, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
-        }
-        if (reusePort) {
-            Sockets.setOption(fd, Sockets.SO_REUSEPORT, 1, "SO_REUSEPORT");
-        }
-        Sockets.bind(fd, at);
-        if (backlog >= 0) {
-            Sockets.listen(fd, backlog, at);
-        }
-    }
-
-    @Override
-    SocketIo accept() throws IOException {
+    public StreamIo accept() throws IOException {
         int c = Sockets.accept(fd, addrOut, portOut);
         return c < 0 ? null : new NativeIo(c);
     }
 
     @Override
-    InetSocketAddress receive(ByteBuffer dst) throws IOException {
+    public InetSocketAddress receive(ByteBuffer dst) throws IOException {
         ByteBuffer via = into(dst);
         int n = Sockets.receive(fd, at(via), via.remaining(), addrOut, portOut);
         landed(dst, via, n);
@@ -155,7 +173,7 @@ final class NativeIo extends SocketIo {
     }
 
     @Override
-    int send(ByteBuffer src, InetSocketAddress to) throws IOException {
+    public int send(ByteBuffer src, InetSocketAddress to) throws IOException {
         ByteBuffer via = from(src);
         int n = Sockets.send(fd, at(via), via.remaining(), to);
         if (n < 0) {
@@ -166,34 +184,35 @@ final class NativeIo extends SocketIo {
     }
 
     @Override
-    void shutdownOutput() throws IOException {
+    public boolean shutdownOutput() throws IOException {
         Sockets.shutdownOutput(fd);
+        return true;
     }
 
     @Override
-    void close() {
+    public void close() {
         Sockets.close(fd);
     }
 
     @Override
-    InetSocketAddress localAddress() throws IOException {
+    public InetSocketAddress localAddress() throws IOException {
         return Sockets.localAddress(fd, addrOut, portOut);
     }
 
     @Override
-    InetSocketAddress remoteAddress() throws IOException {
+    public InetSocketAddress remoteAddress() throws IOException {
         return Sockets.remoteAddress(fd, addrOut, portOut);
     }
 
     @Override
-    <T> void setOption(SocketOption<T> option, T value) throws IOException {
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
         Sockets.setOption(fd, code(option), v, option.name());
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    <T> T getOption(SocketOption<T> option) throws IOException {
+    public <T> T getOption(SocketOption<T> option) throws IOException {
         int v = Sockets.getOption(fd, code(option), option.name());
         return option.type() == Boolean.class ? (T) Boolean.valueOf(v != 0) : (T) Integer.valueOf(v);
     }

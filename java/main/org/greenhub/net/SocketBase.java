@@ -16,16 +16,15 @@ import org.greenhub.internal.hub.ChannelStates;
  */
 abstract sealed class SocketBase implements GreenChannel permits GreenSocket, GreenServerSocket, GreenDatagramSocket {
     static {
-        ChannelStates.install(c -> ((SocketBase) c).io.state());
+        ChannelStates.install(c -> ((SocketBase) c).io().state());
     }
 
-    final SocketIo io;
+
     volatile Duration timeout;
     private volatile boolean closed;
 
-    SocketBase(SocketIo io) {
-        this.io = io;
-    }
+    /** The socket underneath, of this socket's kind. */
+    abstract SocketIo io();
 
     /** One non-blocking try of a socket call: its result, or null when the call would block. */
     @FunctionalInterface
@@ -52,7 +51,7 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
      */
     final void await(int interest, long deadline, String what) throws IOException {
         try {
-            if (!ReadinessWait.awaitReady(io.state(), interest, deadline)) {
+            if (!ReadinessWait.awaitReady(io().state(), interest, deadline)) {
                 throw new SocketTimeoutException(what + " timed out");
             }
         } catch (ClosedChannelException e) {
@@ -112,7 +111,7 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
      */
     public InetSocketAddress localAddress() throws IOException {
         ensureOpen();
-        return io.localAddress();
+        return io().localAddress();
     }
 
     /**
@@ -130,8 +129,8 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
             return;
         }
         closed = true;
-        io.state().markClosed();
-        io.close();
+        io().state().markClosed();
+        io().close();
     }
 
     @Override

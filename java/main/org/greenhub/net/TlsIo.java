@@ -10,16 +10,17 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import org.greenhub.internal.hub.Parking;
 import org.greenhub.internal.hub.Poller;
 import org.greenhub.internal.hub.PollState;
 
 /**
- * TLS over another socket's {@link SocketIo}: an SSLEngine between the green socket
- * and the network. Like every SocketIo it never blocks: {@link #read} returns 0 when
+ * TLS over another socket's {@link StreamIo}: an SSLEngine between the green socket
+ * and the network. Like every SocketIo it never waits: {@link #read} returns 0 when
  * the engine needs more network bytes and the inner read would block, {@link #write}
- * returns 0 when encrypted output cannot be flushed yet. {@link #state()} is the inner
- * socket's, so {@link GreenSocket} waits for readiness exactly as for plain TCP.
+ * returns 0 when encrypted output cannot be flushed yet, {@link #handshake} and
+ * {@link #shutdownOutput} say when they must be called again. {@link #state()} is the
+ * inner socket's, so {@link GreenSocket} (and {@link GreenTls}, which drives the
+ * handshake) waits for readiness exactly as for plain TCP.
  *
  * <p>The three buffers are kept in fill mode (data in {@code [0, position)}).
  * Output produced while reading (a TLS 1.3 KeyUpdate answer, a TLS 1.2 close_notify
@@ -33,11 +34,11 @@ import org.greenhub.internal.hub.PollState;
  * one; a reader takes inLock then outLock, a writer outLock only. Nothing under
  * them waits, so one green thread reading while another writes (full duplex) works.
  */
-final class TlsIo extends SocketIo {
+final class TlsIo implements StreamIo {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final GreenSocket plain;  // the socket TLS was layered over: closing goes through it
-    private final SocketIo net;       // its io
+    private final StreamIo net;       // its io
     private final SSLEngine engine;
     private final Object inLock = new Object();
     private final Object outLock = new Object();
@@ -47,7 +48,7 @@ final class TlsIo extends SocketIo {
     private boolean inEof;      // close_notify or raw end of stream seen
     private int owed;           // bytes of owedFor already wrapped, not yet reported (still in netOut)
     private ByteBuffer owedFor;
-    private GreenSocket sock;   // the green socket over this io: its timeout and readiness waits
+    private boolean handshaking; // beginHandshake was called
 
     TlsIo(GreenSocket plain, SSLEngine engine) {
         this.plain = plain;
@@ -59,11 +60,16 @@ final class TlsIo extends SocketIo {
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
     }
 
-    /** Runs the handshake to the end, waiting on {@code sock} (whose io this is) with its timeout. */
-    void handshake(GreenSocket sock) throws IOException {
-        this.sock = sock;
-        long deadline = Parking.deadline(sock.timeout());
-        engine.beginHandshake();
+    /**
+     * Advances the handshake as far as it can without waiting: 0 once it has finished,
+     * else the readiness ({@code Poller.READ} or {@code Poller.WRITE}) to wait for before
+     * calling again.
+     */
+    int handshake() throws IOException {
+        if (!handshaking) {
+            handshaking = true;
+            engine.beginHandshake();
+        }
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
@@ -71,10 +77,14 @@ final class TlsIo extends SocketIo {
                     synchronized (outLock) {
                         wrap(EMPTY);
                     }
-                    flushWaiting(deadline, "TLS handshake");
+                    if (!flush()) {
+                        return Poller.WRITE;
+                    }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    flushWaiting(deadline, "TLS handshake");
+                    if (!flush()) {
+                        return Poller.WRITE;
+                    }
                     boolean progress;
                     synchronized (inLock) {
                         progress = unwrapOnce() || readNet() != 0;
@@ -83,24 +93,23 @@ final class TlsIo extends SocketIo {
                         throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
                     }
                     if (!progress) {
-                        sock.await(Poller.READ, deadline, "TLS handshake");
+                        return Poller.READ;
                     }
                 }
                 default -> { // FINISHED or NOT_HANDSHAKING
-                    flushWaiting(deadline, "TLS handshake");
-                    return;
+                    return flush() ? 0 : Poller.WRITE;
                 }
             }
         }
     }
 
     @Override
-    PollState state() {
+    public PollState state() {
         return net.state();
     }
 
     @Override
-    int read(ByteBuffer dst) throws IOException {
+    public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
         synchronized (inLock) {
             flushQuietly(); // output left over from an earlier read
@@ -200,7 +209,7 @@ final class TlsIo extends SocketIo {
     }
 
     @Override
-    int write(ByteBuffer src) throws IOException {
+    public int write(ByteBuffer src) throws IOException {
         ensureOpen();
         synchronized (outLock) {
             if (!flush()) {
@@ -295,12 +304,6 @@ final class TlsIo extends SocketIo {
         }
     }
 
-    private void flushWaiting(long deadline, String what) throws IOException {
-        while (!flush()) {
-            sock.await(Poller.WRITE, deadline, what);
-        }
-    }
-
     private void runTasks() {
         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
             task.run();
@@ -317,17 +320,17 @@ final class TlsIo extends SocketIo {
     }
 
     /**
-     * Sends close_notify, waiting for the socket to take it with the socket's timeout,
-     * then shuts the TCP output down. The peer reads end of stream; reading goes on.
+     * Sends close_notify, then shuts the TCP output down: false while the close_notify is
+     * not on the wire yet (call again after WRITE readiness). The peer reads end of
+     * stream; reading goes on.
      */
     @Override
-    void shutdownOutput() throws IOException {
+    public boolean shutdownOutput() throws IOException {
         synchronized (outLock) {
-            engine.closeOutbound();
+            engine.closeOutbound(); // both idempotent: a second call only flushes
             wrapClose();
         }
-        flushWaiting(Parking.deadline(sock.timeout()), "TLS shutdownOutput");
-        net.shutdownOutput();
+        return flush() && net.shutdownOutput();
     }
 
     private void wrapClose() throws IOException {
@@ -347,7 +350,7 @@ final class TlsIo extends SocketIo {
      * closes the descriptor, once.
      */
     @Override
-    void close() throws IOException {
+    public void close() throws IOException {
         if (!plain.isOpen()) {
             return; // already closed underneath: nothing to send, nothing to close
         }
@@ -365,52 +368,22 @@ final class TlsIo extends SocketIo {
     }
 
     @Override
-    boolean startConnect(InetSocketAddress to) {
-        throw new UnsupportedOperationException("a TLS socket is created connected");
-    }
-
-    @Override
-    void finishConnect(InetSocketAddress to) {
-        throw new UnsupportedOperationException("a TLS socket is created connected");
-    }
-
-    @Override
-    void bind(InetSocketAddress at, int backlog, boolean reusePort) {
-        throw new UnsupportedOperationException("a TLS socket is created connected");
-    }
-
-    @Override
-    SocketIo accept() {
-        throw new UnsupportedOperationException("not a listener");
-    }
-
-    @Override
-    InetSocketAddress receive(ByteBuffer dst) {
-        throw new UnsupportedOperationException("not a datagram socket");
-    }
-
-    @Override
-    int send(ByteBuffer src, InetSocketAddress to) {
-        throw new UnsupportedOperationException("not a datagram socket");
-    }
-
-    @Override
-    InetSocketAddress localAddress() throws IOException {
+    public InetSocketAddress localAddress() throws IOException {
         return net.localAddress();
     }
 
     @Override
-    InetSocketAddress remoteAddress() throws IOException {
+    public InetSocketAddress remoteAddress() throws IOException {
         return net.remoteAddress();
     }
 
     @Override
-    <T> void setOption(SocketOption<T> option, T value) throws IOException {
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         net.setOption(option, value);
     }
 
     @Override
-    <T> T getOption(SocketOption<T> option) throws IOException {
+    public <T> T getOption(SocketOption<T> option) throws IOException {
         return net.getOption(option);
     }
 }
