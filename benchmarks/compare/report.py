@@ -19,7 +19,8 @@ import sys
 
 BASE = "greenhub-epoll"
 DISTURBED_PCT = 25  # a run in whose window other processes used this % of a core or more is "disturbed"
-ORDER = ["greenhub-epoll", "greenhub-nio", "netty-epoll", "netty-nio", "vthreads", "eventlet", "gevent", "c-epoll"]
+ORDER = ["greenhub-epoll", "greenhub-epoll-bytes", "greenhub-nio", "netty-epoll", "netty-nio", "vthreads", "eventlet",
+         "gevent", "c-epoll"]
 
 
 def load(path):
