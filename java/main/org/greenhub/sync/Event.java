@@ -1,12 +1,12 @@
 package org.greenhub.sync;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import org.greenhub.GreenException;
 import org.greenhub.TimeoutExpired;
 import org.greenhub.internal.hub.Parking;
-import org.greenhub.internal.hub.Strand;
+import org.greenhub.internal.hub.Waiter;
 
 /**
  * eventlet.event.Event: a one-shot value (or exception) that any number of threads
@@ -22,14 +22,23 @@ public class Event<T> {
     private boolean sent;
     private T value;
     private Throwable failure;
-    private ArrayList<Waiter<T>> waiters = new ArrayList<>();
+    private final ArrayDeque<Waiter<Outcome<T>>> waiters = new ArrayDeque<>(); // guarded by this
 
-    private static final class Waiter<T> {
-        final Thread thread = Thread.currentThread();
-        T value;
-        Throwable failure;
-        volatile boolean done;
+    /** What a send hands each waiter, so that a reset after it cannot take it back. */
+    private record Outcome<T>(T value, Throwable failure) {
     }
+
+    private final Waiter.Exit<Outcome<T>> exit = new Waiter.Exit<>() {
+        @Override
+        public void abandoned(Waiter<Outcome<T>> w) {
+            waiters.remove(w);
+        }
+
+        @Override
+        public void servedButThrowing(Waiter<Outcome<T>> w) {
+            // every waiter gets the outcome: nothing to pass on
+        }
+    };
 
     /** An event not sent yet. */
     public Event() {
@@ -58,25 +67,16 @@ public class Event<T> {
         complete(null, Objects.requireNonNull(t, "exception"));
     }
 
-    private void complete(T v, Throwable f) {
-        ArrayList<Waiter<T>> toWake;
-        synchronized (this) {
-            if (sent) {
-                throw new IllegalStateException("event already sent; reset() it first");
-            }
-            sent = true;
-            value = v;
-            failure = f;
-            toWake = waiters;
-            waiters = new ArrayList<>();
-            for (Waiter<T> w : toWake) {
-                w.value = v;
-                w.failure = f;
-                w.done = true;
-            }
+    private synchronized void complete(T v, Throwable f) {
+        if (sent) {
+            throw new IllegalStateException("event already sent; reset() it first");
         }
-        for (Waiter<T> w : toWake) {
-            Parking.unpark(w.thread);
+        sent = true;
+        value = v;
+        failure = f;
+        Outcome<T> outcome = new Outcome<>(v, f);
+        for (Waiter<Outcome<T>> w; (w = waiters.pollFirst()) != null; ) {
+            w.serve(outcome);
         }
     }
 
@@ -112,30 +112,18 @@ public class Event<T> {
      */
     public T await(Duration timeout) {
         long deadline = Parking.deadline(timeout);
-        Waiter<T> w;
+        Waiter<Outcome<T>> w;
         synchronized (this) {
             if (sent) {
                 return result(value, failure);
             }
             w = new Waiter<>();
-            waiters.add(w);
+            waiters.addLast(w);
         }
-        Strand me = Strand.current();
-        try {
-            while (!w.done && Parking.park(me, this, deadline)) {
-                // spurious wake-up
-            }
-        } finally {
-            synchronized (this) {
-                if (!w.done) {
-                    waiters.remove(w);
-                }
-            }
-        }
-        if (!w.done) {
+        if (!w.await(this, deadline, exit)) {
             throw new TimeoutExpired(null);
         }
-        return result(w.value, w.failure);
+        return result(w.item().value(), w.item().failure());
     }
 
     private static <T> T result(T v, Throwable f) {
