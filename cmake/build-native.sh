@@ -26,17 +26,12 @@ if ! command -v cmake >/dev/null 2>&1 || [[ -z "$cc" ]] || ! command -v "$cc" >/
   exit 0
 fi
 
-case "$(uname -s)" in
-  Linux) os=linux; ext=so ;;
-  Darwin) os=macos; ext=dylib ;;
-  FreeBSD) os=freebsd; ext=so ;;
-  *) echo "greenhub: no native hubs for $(uname -s): building without them (the jar runs on the nio hub)"; exit 0 ;;
-esac
-case "$(uname -m)" in
-  x86_64|amd64) arch=x86_64 ;;
-  aarch64|arm64) arch=aarch64 ;;
-  *) arch=$(uname -m) ;;
-esac
+if ! platform=$("$(dirname "${BASH_SOURCE[0]}")/platform.sh"); then
+  echo "greenhub: no native hubs for $(uname -s): building without them (the jar runs on the nio hub)"; exit 0
+fi
+os=${platform%%-*}
+ext=so
+[[ "$os" == macos ]] && ext=dylib
 
 # java.home of a JDK 8 style layout ends in /jre.
 [[ -f "$java_home/include/jni.h" || ! -f "$java_home/../include/jni.h" ]] || java_home=$(cd "$java_home/.." && pwd)
@@ -52,14 +47,14 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 cmake --build "$build_dir" --parallel "$jobs" >"$build_dir/build.log" 2>&1 \
   || { cat "$build_dir/build.log" >&2; echo "greenhub: native build failed (log above)" >&2; exit 1; }
 
-out="$classes/META-INF/native/$os-$arch"
+out="$classes/META-INF/native/$platform"
 mkdir -p "$out"
 cp -f "$build_dir/libgreenhub.$ext" "$out/libgreenhub.$ext"
 
 if [[ "$os" == linux ]]; then
   "$build_dir/kqueue-shim-test" >"$build_dir/kqueue-shim-test.log" 2>&1 \
     || { cat "$build_dir/kqueue-shim-test.log" >&2; echo "greenhub: kqueue shim self-test failed" >&2; exit 1; }
-  tout="$test_classes/META-INF/native/$os-$arch"
+  tout="$test_classes/META-INF/native/$platform"
   mkdir -p "$tout"
   cp -f "$build_dir/libgreenhub-kqueue-shim.so" "$tout/libgreenhub-kqueue-shim.so"
 fi

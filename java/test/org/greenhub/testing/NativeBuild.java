@@ -1,6 +1,6 @@
 package org.greenhub.testing;
 
-import java.util.Locale;
+import org.greenhub.internal.nativeio.NativeLibrary;
 
 /**
  * Whether the build put a native hub's library on the class path: on Linux with a
@@ -13,12 +13,10 @@ public final class NativeBuild {
 
     /** {@code hub} is "epoll" (libgreenhub) or "kqueue" (the kqueue-over-epoll test shim). */
     public static boolean builtHere(String hub) {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+        if (!NativeLibrary.OS.equals("linux")) {
             return false;
         }
-        String arch = System.getProperty("os.arch", "");
-        arch = arch.equals("amd64") ? "x86_64" : arch.equals("arm64") ? "aarch64" : arch;
         String lib = hub.equals("epoll") ? "libgreenhub.so" : hub.equals("kqueue") ? "libgreenhub-kqueue-shim.so" : null;
-        return lib != null && NativeBuild.class.getResource("/META-INF/native/linux-" + arch + "/" + lib) != null;
+        return lib != null && NativeBuild.class.getResource("/META-INF/native/" + NativeLibrary.platform() + "/" + lib) != null;
     }
 }

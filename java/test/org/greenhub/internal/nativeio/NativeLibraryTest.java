@@ -60,6 +60,22 @@ class NativeLibraryTest {
         }
     }
 
+    /** The scripts' platform name (cmake/platform.sh, where the build puts the library) is Java's. */
+    @Test
+    void theBuildAndTheLoaderNameThePlatformAlike() throws Exception {
+        java.nio.file.Path script = java.nio.file.Path.of("cmake", "platform.sh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(script)
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/bash")), "needs bash and the repository's cmake/platform.sh");
+        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        if (p.exitValue() == 0) {
+            assertEquals(NativeLibrary.platform(), out);
+        } else {
+            assertNotNull(NativeLibrary.unavailabilityCause("epoll"), "no native platform for the scripts, none for Java");
+        }
+    }
+
     @Test
     void readinessBitsAreCsOwn() {
         NativeTesting.requireLibrary();
