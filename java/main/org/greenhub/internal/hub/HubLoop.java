@@ -20,11 +20,12 @@ import java.util.function.Function;
  * scheduler is the hub: whenever one becomes runnable the JDK hands its
  * continuation to {@link #execute}, and the loop below runs it.
  *
- * <p>One pass of the loop: take in work queued from other threads, fire due
- * timers, run every runnable green thread queued before the pass (FIFO; work queued
- * during the pass waits for the next one, so a {@code sleep()} loop cannot starve
- * I/O), then wait on the poller: not at all when work is queued, else until the
- * next timer or a wake-up.
+ * <p>One pass of the loop: take in work queued from other threads; ask the poller
+ * for readiness (not waiting when work is queued, and then only every
+ * {@code BUSY_POLL_EVERY} passes; else waiting until the next timer or a wake-up);
+ * fire due timers; run the green threads that were runnable by then (FIFO; work
+ * queued while they run waits for the next pass, so a {@code sleep()} loop cannot
+ * starve I/O).
  */
 public final class HubLoop {
     private static final System.Logger LOG = System.getLogger("org.greenhub.hub");
