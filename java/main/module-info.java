@@ -12,6 +12,7 @@ module org.greenhub {
 
     exports org.greenhub;
     exports org.greenhub.green;
+    exports org.greenhub.http;
     exports org.greenhub.hub;
     exports org.greenhub.net;
     exports org.greenhub.pools;
