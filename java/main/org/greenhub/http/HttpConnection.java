@@ -53,7 +53,7 @@ final class HttpConnection {
         this.handler = handler;
         this.options = options;
         this.live = live;
-        this.maxHead = options.maxRequestLine + 2 + options.maxHeaderBytes + 2;
+        this.maxHead = HeadScanner.maxHead(options);
     }
 
     /**
@@ -139,25 +139,13 @@ final class HttpConnection {
         long deadline = System.nanoTime() + options.headerTimeout.toNanos();
         int scanned = inPos;
         while (true) {
-            int end = headEnd(scanned);
+            int end = HeadScanner.find(in, inPos, inEnd, scanned, options);
             if (end >= 0) {
-                int len = end - inPos;
-                int lineEnd = indexOfCrlf(inPos, end);
-                if (len - (lineEnd - inPos) - 4 > options.maxHeaderBytes) {
-                    throw new HttpError(431, "header block larger than " + options.maxHeaderBytes + " bytes");
-                }
-                head.parse(in, inPos, len, options);
+                head.parse(in, inPos, end - inPos, options);
                 inPos = end;
                 return true;
             }
             scanned = Math.max(inPos, inEnd - 3);
-            int buffered = inEnd - inPos;
-            if (indexOfCrlf(inPos, inEnd) < 0 && buffered > options.maxRequestLine + 1) {
-                throw new HttpError(414, "request line longer than " + options.maxRequestLine + " bytes");
-            }
-            if (buffered > maxHead) {
-                throw new HttpError(431, "header block larger than " + options.maxHeaderBytes + " bytes");
-            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new HttpError(408, "request head not received within " + options.headerTimeout);
@@ -170,25 +158,6 @@ final class HttpConnection {
                 throw new HttpError(408, "request head not received within " + options.headerTimeout);
             }
         }
-    }
-
-    /** The index just past the blank line ending a head that starts at inPos, searching from {@code from}; -1 if not there yet. */
-    private int headEnd(int from) {
-        for (int i = Math.max(from, inPos); i + 3 < inEnd; i++) {
-            if (in[i] == '\r' && in[i + 1] == '\n' && in[i + 2] == '\r' && in[i + 3] == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
-    private int indexOfCrlf(int from, int to) {
-        for (int i = from; i + 1 < to; i++) {
-            if (in[i] == '\r' && in[i + 1] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -376,21 +345,16 @@ final class HttpConnection {
     /** The request of the current exchange, with its body decoder (Content-Length or chunked). */
     private final class Request implements HttpRequest {
         private final InputStream body = new Body();
-        private long remaining;          // LENGTH: bytes left; CHUNKED: bytes left in the current chunk
-        private int chunkState;         // CHUNKED: SIZE, DATA, DONE
-        private long total;             // CHUNKED: bytes so far
+        private long remaining;          // LENGTH: bytes left
+        private ChunkedDecoder chunks;   // CHUNKED: the decoder of this request's body
         boolean continueSent;
-        private boolean bodyTouched;
-        int broken;                     // a status when the body was malformed (400) or too large (413)
-
-        private static final int SIZE = 0, DATA = 1, DONE = 2;
+        int broken;                      // a status when the body was malformed (400) or too large (413)
 
         void start() {
             remaining = head.framing == RequestHead.LENGTH ? head.contentLength : 0;
-            chunkState = head.framing == RequestHead.CHUNKED ? SIZE : DONE;
-            total = 0;
+            chunks = head.framing == RequestHead.CHUNKED
+                    ? new ChunkedDecoder(options.maxBody, options.maxHeaderBytes, options.maxHeaders) : null;
             continueSent = false;
-            bodyTouched = false;
             broken = 0;
         }
 
@@ -425,13 +389,11 @@ final class HttpConnection {
         }
 
         boolean atEnd() {
-            return head.framing == RequestHead.LENGTH ? remaining == 0
-                    : head.framing != RequestHead.CHUNKED || chunkState == DONE;
+            return chunks != null ? chunks.done() : remaining == 0;
         }
 
         /** Before the first read of a body the client holds back for {@code 100 Continue}. */
         private void beforeRead() throws IOException {
-            bodyTouched = true;
             if (head.expectContinue && !continueSent && !response.committed) {
                 continueSent = true;
                 append(CONTINUE);
@@ -447,6 +409,20 @@ final class HttpConnection {
             return Math.min(len, inEnd - inPos);
         }
 
+        /** The connection's input as the chunked decoder sees it. */
+        private final ChunkedDecoder.Source wire = new ChunkedDecoder.Source() {
+            @Override
+            public int next() throws IOException {
+                available(1);
+                return in[inPos++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return copy(b, off, len);
+            }
+        };
+
         int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
                 return 0;
@@ -458,138 +434,24 @@ final class HttpConnection {
                 return -1;
             }
             beforeRead();
-            if (head.framing == RequestHead.LENGTH) {
-                int n = available((int) Math.min(len, remaining));
-                System.arraycopy(in, inPos, b, off, n);
-                inPos += n;
+            if (chunks == null) {
+                int n = copy(b, off, (int) Math.min(len, remaining));
                 remaining -= n;
                 return n;
             }
             try {
-                return readChunked(b, off, len);
+                return chunks.read(wire, b, off, len);
             } catch (HttpError e) {
                 broken = e.status;
                 throw new IOException(e.getMessage());
             }
         }
 
-        private int readChunked(byte[] b, int off, int len) throws IOException, HttpError {
-            while (true) {
-                if (chunkState == DONE) {
-                    return -1;
-                }
-                if (chunkState == SIZE) {
-                    remaining = chunkSize();
-                    if (remaining == 0) {
-                        trailers();
-                        chunkState = DONE;
-                        return -1;
-                    }
-                    total += remaining;
-                    if (total > options.maxBody) {
-                        throw new HttpError(413, "chunked body larger than " + options.maxBody + " bytes");
-                    }
-                    chunkState = DATA;
-                }
-                if (remaining > 0) {
-                    int n = available((int) Math.min(len, remaining));
-                    System.arraycopy(in, inPos, b, off, n);
-                    inPos += n;
-                    remaining -= n;
-                    return n;
-                }
-                // The chunk's data is read: a CRLF must follow, exactly.
-                expectCrlf();
-                chunkState = SIZE;
-            }
-        }
-
-        /** chunk-size [ chunk-ext ] CRLF: 1*HEXDIG only (no sign, 0x, underscore or space before the extension). */
-        private long chunkSize() throws IOException, HttpError {
-            String line = line(64 + 1024);
-            int i = 0;
-            long size = 0;
-            while (i < line.length() && Character.digit(line.charAt(i), 16) >= 0) {
-                if (i >= 15) {
-                    throw new HttpError(400, "chunk size too long");
-                }
-                size = size * 16 + Character.digit(line.charAt(i), 16);
-                i++;
-            }
-            if (i == 0) {
-                throw new HttpError(400, "malformed chunk size");
-            }
-            if (i < line.length()) {
-                // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): accepted and ignored, but nothing else.
-                if (line.charAt(i) != ';') {
-                    throw new HttpError(400, "malformed chunk size");
-                }
-                for (int k = i; k < line.length(); k++) {
-                    char c = line.charAt(k);
-                    if (c < 0x20 && c != '\t' || c == 0x7f) {
-                        throw new HttpError(400, "control character in a chunk extension");
-                    }
-                }
-            }
-            return size;
-        }
-
-        /** The trailer section after the last chunk: header lines (limited like the head), dropped, then the final CRLF. */
-        private void trailers() throws IOException, HttpError {
-            int count = 0;
-            int bytes = 0;
-            while (true) {
-                String line = line(options.maxHeaderBytes);
-                if (line.isEmpty()) {
-                    return;
-                }
-                bytes += line.length() + 2;
-                if (++count > options.maxHeaders || bytes > options.maxHeaderBytes) {
-                    throw new HttpError(431, "trailer section too large");
-                }
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    throw new HttpError(400, "malformed trailer field");
-                }
-                for (int k = 0; k < colon; k++) {
-                    if (!RequestHead.isTchar((byte) line.charAt(k))) {
-                        throw new HttpError(400, "malformed trailer field");
-                    }
-                }
-            }
-        }
-
-        /** A line up to CRLF (a bare CR or LF is malformed), at most {@code max} bytes. */
-        private String line(int max) throws IOException, HttpError {
-            StringBuilder s = new StringBuilder();
-            while (true) {
-                available(1);
-                byte c = in[inPos++];
-                if (c == '\r') {
-                    available(1);
-                    if (in[inPos++] != '\n') {
-                        throw new HttpError(400, "bare CR in chunked framing");
-                    }
-                    return s.toString();
-                }
-                if (c == '\n') {
-                    throw new HttpError(400, "bare LF in chunked framing");
-                }
-                if (s.length() >= max) {
-                    throw new HttpError(400, "chunked framing line too long");
-                }
-                s.append((char) (c & 0xff));
-            }
-        }
-
-        private void expectCrlf() throws IOException, HttpError {
-            available(1);
-            byte a = in[inPos++];
-            available(1);
-            byte b = in[inPos++];
-            if (a != '\r' || b != '\n') {
-                throw new HttpError(400, "chunk data not followed by CRLF");
-            }
+        private int copy(byte[] b, int off, int len) throws IOException {
+            int n = available(len);
+            System.arraycopy(in, inPos, b, off, n);
+            inPos += n;
+            return n;
         }
 
         /**
