@@ -32,7 +32,10 @@ final class HeadScanner {
                 return i + 4;
             }
         }
-        if (crlf(b, start, end) < 0 && end - start > o.maxRequestLine + 1) {
+        // The request line is too long as soon as it is known to be: by its CRLF, or by
+        // more bytes than it may have (the last one may be the CR of its CRLF).
+        int lineEnd = crlf(b, start, end);
+        if (lineEnd >= 0 ? lineEnd - start > o.maxRequestLine : end - start > o.maxRequestLine + 1) {
             throw new HttpError(414, "request line longer than " + o.maxRequestLine + " bytes");
         }
         if (end - start > maxHead(o)) {

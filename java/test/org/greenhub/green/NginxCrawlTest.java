@@ -6,17 +6,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.greenhub.Green;
 import org.greenhub.GreenPool;
-import org.greenhub.net.GreenServerSocket;
-import org.greenhub.net.GreenSocket;
+import org.greenhub.testing.Nginx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +30,7 @@ class NginxCrawlTest {
     static final Path WORK = Path.of("target", "nginx-test").toAbsolutePath();
     static final Path WWW = WORK.resolve("www");
     static final int FILES = 1000;
-    static Process nginx;
+    static Nginx nginx;
     static int port;
 
     /** Sizes spread evenly on a log scale from 1 byte to 1 MiB, the same every run. */
@@ -49,8 +46,7 @@ class NginxCrawlTest {
 
     @BeforeAll
     static void startNginx() throws Exception {
-        Path bin = Path.of("/usr/sbin/nginx");
-        Assumptions.assumeTrue(Files.isExecutable(bin), "nginx is not installed here (.ci/run installs Debian's nginx)");
+        Assumptions.assumeTrue(Files.isExecutable(Nginx.BIN), "nginx is not installed here (.ci/run installs Debian's nginx)");
         Path done = WWW.resolve(".complete");
         if (!Files.exists(done)) { // the three hub runs share the files
             Files.createDirectories(WWW);
@@ -59,58 +55,15 @@ class NginxCrawlTest {
             }
             Files.writeString(done, "ok");
         }
-        try (GreenServerSocket probe = Green.listen(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            port = probe.localAddress().getPort(); // a free high port
-        }
-        Path dir = Files.createTempDirectory(WORK, "run");
-        Files.createDirectories(dir.resolve("tmp"));
-        String conf = """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log warn;
-                events { worker_connections 1024; }
-                http {
-                    access_log off;
-                    keepalive_requests 100000;
-                    client_body_temp_path %1$s/tmp/body;
-                    proxy_temp_path %1$s/tmp/proxy;
-                    fastcgi_temp_path %1$s/tmp/fastcgi;
-                    uwsgi_temp_path %1$s/tmp/uwsgi;
-                    scgi_temp_path %1$s/tmp/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        root %3$s;
-                    }
-                }
-                """.formatted(dir, port, WWW);
-        Files.writeString(dir.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(bin.toString(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
-                "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            try (GreenSocket s = GreenSocket.connect(new java.net.InetSocketAddress("127.0.0.1", port),
-                    Duration.ofSeconds(1))) {
-                break;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive() || System.nanoTime() > end) {
-                    fail("nginx did not start: " + Files.readString(dir.resolve("error.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
+        nginx = Nginx.start("crawl", "server { listen 127.0.0.1:%PORT%; root " + WWW + "; }");
+        port = nginx.port();
     }
 
     @AfterAll
     static void stopNginx() throws Exception {
         Urls.closeIdleConnections();
         if (nginx != null) {
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly().waitFor();
-            }
+            nginx.close();
         }
     }
 

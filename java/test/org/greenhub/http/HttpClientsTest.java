@@ -137,4 +137,18 @@ class HttpClientsTest {
             assertEquals(List.of("200 path /x", "200 path /y", "200 " + digestLine(body)), lines, out);
         });
     }
+
+    /** A bounded wrk run (2 s, 50 connections, keep-alive) as a smoke test: every response a 200, no socket error. */
+    @Test
+    void wrkSmoke() throws Exception {
+        assertTrue(new File("/usr/bin/wrk").canExecute(), "wrk is installed (.ci/run installs it)");
+        HttpServerTest.withServer(HttpServerTest.quiet(), HttpServerTest.HELLO_HANDLER, at -> {
+            String out = run(List.of("wrk", "-t1", "-c50", "-d2s", "--timeout", "5s", url(at, "/")));
+            assertTrue(out.contains("Requests/sec:"), out);
+            assertFalse(out.contains("Non-2xx or 3xx responses"), out);
+            assertFalse(out.contains("Socket errors"), out);
+            long requests = Long.parseLong(out.replaceAll("(?s).*?(\\d+) requests in .*", "$1"));
+            assertTrue(requests > 0, out);
+        });
+    }
 }
