@@ -556,7 +556,7 @@ final class HttpConnection {
             if (committed) {
                 throw new IllegalStateException("the response head was already sent");
             }
-            if (code < 100 || code > 999 || code == 101) {
+            if (code < 200 || code > 999) {
                 throw new IllegalArgumentException("status code " + code);
             }
             status = code;

@@ -12,7 +12,8 @@ public interface HttpResponse {
     /**
      * Sets the status code.
      *
-     * @param code 100 to 999 (101 is not allowed: upgrades go through their own handlers)
+     * @param code 200 to 999 (informational 1xx responses are the server's: it sends
+     *        {@code 100 Continue} itself, and upgrades go through their own handlers)
      * @throws IllegalArgumentException for a code out of range
      * @throws IllegalStateException once the head is committed
      */
@@ -34,7 +35,7 @@ public interface HttpResponse {
     /**
      * The body. Writes are buffered; the first flush, or a write that does not fit the
      * buffer, commits the head. For HEAD and for 1xx, 204 and 304 responses, nothing
-     * written is sent. Closing it ends the body.
+     * written is sent. Closing it does nothing: the body ends when the handler returns.
      *
      * @return the body stream, the same on every call
      */

@@ -488,6 +488,37 @@ class HttpServerTest {
     }
 
     @Test
+    void byDefaultTheAccessLogGoesToItsSystemLogger() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            withServer(HttpServer.Options.defaults(), HELLO_HANDLER,
+                    at -> exchange(at, "GET /logged HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+            assertTrue(log.text().contains("INFO org.greenhub.http.access: 127.0.0.1 - - ["), log.text());
+            assertTrue(log.text().contains("\"GET /logged HTTP/1.1\" 200 13 "), log.text());
+        }
+    }
+
+    @Test
+    void theHandlerCannotSendAnInformationalStatusOrFramingHeaders() throws Exception {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        withServer(quiet(), (req, resp) -> {
+            for (Runnable bad : List.<Runnable>of(() -> resp.status(100), () -> resp.status(1000),
+                    () -> resp.header("Transfer-Encoding", "chunked"), () -> resp.header("Bad Name", "x"),
+                    () -> resp.header("X", "a\r\nInjected: y"), () -> resp.header("Content-Length", "-1"))) {
+                try {
+                    bad.run();
+                } catch (IllegalArgumentException e) {
+                    refused.add(e.getMessage());
+                }
+            }
+            resp.body().write(HELLO);
+        }, at -> {
+            String r = exchange(at, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(r.startsWith("HTTP/1.1 200 ") && r.endsWith("Hello, World!") && !r.contains("Injected"), r);
+        });
+        assertEquals(6, refused.size(), refused.toString());
+    }
+
+    @Test
     void optionsAreImmutableAndCheckTheirArguments() {
         HttpServer.Options d = HttpServer.Options.defaults();
         HttpServer.Options o = d.maxBody(10);
