@@ -359,10 +359,9 @@ public final class Green {
      *
      * @param server the listening socket
      * @param handle handles each connection in its own green thread
-     * @param concurrency the most handlers running at once; 0 accepts one connection and
-     *                    then waits for a free slot for good
+     * @param concurrency the most handlers running at once, at least 1
      * @throws NullPointerException if {@code server} or {@code handle} is null
-     * @throws IllegalArgumentException if {@code concurrency} is negative
+     * @throws IllegalArgumentException if {@code concurrency} is below 1
      * @throws IOException never in this implementation (accept errors are logged and retried)
      * @throws GreenThreadExit if the calling green thread is killed while it waits
      * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
@@ -372,6 +371,9 @@ public final class Green {
     public static void serve(GreenServerSocket server, SocketHandler handle, int concurrency) throws IOException {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(handle, "handle");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency < 1: " + concurrency + " (the server could never serve)");
+        }
         Strand me = Strand.current();
         StopServe[] stop = new StopServe[1]; // the first StopServe a handler threw, guarded by itself
         GreenPool pool = new GreenPool(concurrency);

@@ -3,6 +3,7 @@ package org.greenhub;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.greenhub.internal.hub.HubLoop;
@@ -219,12 +220,14 @@ public final class GreenThread<T> {
      * Killing a finished thread does nothing; killing yourself throws {@code t} at once
      * (checked: wrapped in a {@link GreenException}).
      *
-     * @param t the exception to raise; must not be null (not checked)
+     * @param t the exception to raise
+     * @throws NullPointerException if {@code t} is null
      * @throws GreenThreadExit if the calling green thread is killed while it waits
      * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
      * @throws GreenException if the calling thread is interrupted while it waits
      */
     public void kill(Throwable t) {
+        Objects.requireNonNull(t, "t");
         if (state == DONE) {
             return;
         }

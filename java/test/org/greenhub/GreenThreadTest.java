@@ -472,4 +472,14 @@ class GreenThreadTest {
             }
         }
     }
+
+    @Test
+    void killWithNullIsANullPointerException() {
+        Green.run(() -> {
+            GreenThread<Void> t = Green.spawn(() -> Green.sleep(Duration.ofSeconds(10)));
+            assertThrows(NullPointerException.class, () -> t.kill(null));
+            t.kill();
+            assertThrows(GreenThreadExit.class, t::await);
+        });
+    }
 }

@@ -411,4 +411,14 @@ class GreenSocketTest {
         });
         assertEquals(n, total);
     }
+
+    @Test
+    void serveRefusesAConcurrencyBelowOne() {
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                assertThrows(IllegalArgumentException.class, () -> Green.serve(server, c -> { }, 0));
+                assertThrows(IllegalArgumentException.class, () -> Green.serve(server, c -> { }, -1));
+            }
+        });
+    }
 }
