@@ -75,11 +75,6 @@ public final class GreenThread<T> {
             return green.hub;
         }
 
-        @Override
-        protected void onKillsHandled() {
-            green.wakeWaiters();
-        }
-
         boolean killed() {
             return wasKilled();
         }
@@ -149,12 +144,6 @@ public final class GreenThread<T> {
         }
     }
 
-    private synchronized void wakeWaiters() {
-        if (waiters != null) {
-            waiters.wakeAll();
-        }
-    }
-
     /**
      * Waits until the thread is done and returns its result, or rethrows its exception.
      * A green caller parks and its hub runs the others meanwhile; a plain thread blocks
@@ -175,7 +164,7 @@ public final class GreenThread<T> {
             if (Thread.currentThread() == thread) {
                 throw new IllegalStateException("a green thread cannot await itself");
             }
-            waitUntil(0);
+            waitUntilDone();
         }
         if (failure != null) {
             throw GreenException.rethrow(failure);
@@ -183,8 +172,8 @@ public final class GreenThread<T> {
         return result;
     }
 
-    /** Parks the caller until done, or (killSeq > 0) until that kill was handled. */
-    private void waitUntil(int killSeq) {
+    /** Parks the caller until the thread is done. */
+    private void waitUntilDone() {
         WaitList w;
         synchronized (this) {
             if (state == DONE) {
@@ -192,7 +181,7 @@ public final class GreenThread<T> {
             }
             w = waiters != null ? waiters : (waiters = new WaitList());
         }
-        w.await(this, () -> state == DONE || killSeq != 0 && strand.killHandled(killSeq));
+        w.await(this, () -> state == DONE);
     }
 
     /**
@@ -208,12 +197,13 @@ public final class GreenThread<T> {
 
     /**
      * Raises {@code t} inside the thread at its current blocking point (or at its next
-     * one, if it is running) and waits until it has handled it: ended, or (having
-     * caught it) blocked again. A thread blocked in a JDK call rather than a greenhub
+     * one, if it is running) and waits until the thread has ended, its cleanup included
+     * (a finally block that sleeps or does I/O has run when kill returns), as gevent's
+     * {@code kill(block=True)}. A thread blocked in a JDK call rather than a greenhub
      * one is interrupted; if that ends it with an InterruptedException, its outcome is a
      * {@link GreenThreadExit}. A green caller parks meanwhile; a plain thread blocks
-     * only itself. A victim that catches {@code t} and never blocks again keeps the
-     * caller waiting.
+     * only itself. A victim that catches {@code t} and carries on keeps the caller
+     * waiting until it ends (bound the wait with a {@code Timeout}).
      *
      * <p>A thread that has not started never runs; its {@code await()} throws {@code t}
      * (wrapped in a {@link GreenException} when checked) and its links still run.
@@ -241,8 +231,8 @@ public final class GreenThread<T> {
             complete(null, t);
             return;
         }
-        int seq = strand.deliver(t, true);
-        waitUntil(seq);
+        strand.deliver(t, true);
+        waitUntilDone();
     }
 
     /**

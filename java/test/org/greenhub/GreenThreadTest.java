@@ -259,7 +259,7 @@ class GreenThreadTest {
     }
 
     @Test
-    void aVictimMayCatchTheExitAndGoOn() {
+    void aVictimMayCatchTheExitAndGoOnAndTheKillerWaitsForItsEnd() {
         Green.run(() -> {
             List<String> log = new ArrayList<>();
             GreenThread<String> victim = Green.spawn(() -> {
@@ -268,16 +268,36 @@ class GreenThreadTest {
                 } catch (GreenThreadExit e) {
                     log.add("caught");
                 }
-                Green.sleep(Duration.ofMillis(20)); // blocks again: the exit was handled
+                Green.sleep(Duration.ofMillis(20)); // blocks again, and is not killed again
                 log.add("went on");
                 return "survived";
             });
             Green.sleep();
             victim.kill();
             log.add("kill returned");
-            assertFalse(victim.isDone());
+            assertTrue(victim.isDone());
             assertEquals("survived", victim.await());
-            assertEquals(List.of("caught", "kill returned", "went on"), log);
+            assertEquals(List.of("caught", "went on", "kill returned"), log);
+        });
+    }
+
+    @Test
+    void killReturnsOnlyAfterCleanupThatBlocks() {
+        Green.run(() -> {
+            List<String> log = new ArrayList<>();
+            GreenThread<Void> victim = Green.spawn(() -> {
+                try {
+                    Green.sleep(Duration.ofHours(1));
+                } finally {
+                    Green.sleep(Duration.ofMillis(30)); // cleanup that blocks
+                    log.add("cleanup done");
+                }
+            });
+            Green.sleep();
+            victim.kill();
+            log.add("kill returned");
+            assertEquals(List.of("cleanup done", "kill returned"), log);
+            assertThrows(GreenThreadExit.class, victim::await);
         });
     }
 

@@ -18,11 +18,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     volatile boolean parked;               // inside Parking.park
     private Runnable unparker;             // reused by timed parks
 
-    // Kill hand-shake: a killer waits until the victim has handled its exit, that is
-    // until the victim blocks again or ends after the exit was thrown.
-    private int deliveredKills;            // guarded by this
-    private int thrownKills;               // guarded by this
-    private volatile int handledKills;
+    private boolean killed;                // guarded by this: a kill was delivered
 
     protected Strand(Thread thread) {
         this.thread = thread;
@@ -77,18 +73,14 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     /**
      * Arranges for {@code t} to be thrown at this strand's current or next blocking
      * point. A kill replaces a pending timeout; a timeout does not replace a kill.
-     * Returns the kill's sequence number (0 for a timeout).
      */
-    public final int deliver(Throwable t, boolean isKill) {
-        int seq = 0;
+    public final void deliver(Throwable t, boolean isKill) {
         synchronized (this) {
             Throwable p = pending;
             if (p == null || isKill) {
                 pending = t;
             }
-            if (isKill) {
-                seq = ++deliveredKills;
-            }
+            killed |= isKill;
         }
         if (parked || !isKill) {
             LockSupport.unpark(thread);
@@ -97,7 +89,6 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
             // so a JDK blocking call ends too; the flag is cleared when the exit is thrown.
             thread.interrupt();
         }
-        return seq;
     }
 
     /** Withdraws {@code t} if it is still pending (a Timeout cancelled before it was thrown). */
@@ -111,47 +102,22 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
 
     /** Whether a kill was ever delivered to this strand. */
     protected final synchronized boolean wasKilled() {
-        return deliveredKills > 0;
+        return killed;
     }
 
-    /** Whether the kill with sequence number {@code seq} has been handled (or the strand ended). */
-    public final boolean killHandled(int seq) {
-        return handledKills >= seq;
-    }
-
-    /** Throws the pending exception, if any; otherwise records that earlier kills were handled. */
+    /** Throws the pending exception, if any. */
     final void checkPending() {
         if (pending != null) {
             Throwable t;
             synchronized (this) {
                 t = pending;
                 pending = null;
-                thrownKills = deliveredKills;
             }
             if (t != null) {
                 Thread.interrupted(); // a kill may have interrupted us; the exit replaces it
                 throw sneaky(t);
             }
         }
-        if (handledKills != thrownKills) {
-            markKillsHandled();
-        }
-    }
-
-    /** Records that every kill thrown so far has been handled and tells the killers. */
-    protected final void markKillsHandled() {
-        int thrown;
-        synchronized (this) {
-            thrown = thrownKills;
-        }
-        if (handledKills != thrown) {
-            handledKills = thrown;
-            onKillsHandled();
-        }
-    }
-
-    /** Wakes whoever waits for this strand (GreenThread: its awaiters and killers). */
-    protected void onKillsHandled() {
     }
 
     final Runnable unparker() {
