@@ -51,7 +51,7 @@ public final class HubLoop {
     private volatile boolean stopping;
     private java.nio.ByteBuffer scratch; // hub thread only: staging for native I/O of heap buffers
     private Strand liveHead;   // live green threads, hub thread only
-    private Object view;       // the public Hub, see view()
+    private volatile Object view; // the public Hub, see view()
     private int liveCount;
 
     HubLoop(Poller poller) {
@@ -84,11 +84,17 @@ public final class HubLoop {
      * which sits in a layer above it.
      */
     @SuppressWarnings("unchecked")
-    public synchronized <V> V view(Function<HubLoop, V> make) {
-        if (view == null) {
-            view = make.apply(this);
+    public <V> V view(Function<HubLoop, V> make) {
+        Object v = view;
+        if (v == null) {
+            synchronized (this) { // made once: Green.hub() reads it without a lock after that
+                v = view;
+                if (v == null) {
+                    view = v = make.apply(this);
+                }
+            }
         }
-        return (V) view;
+        return (V) v;
     }
 
     /** Runs {@code r} on this hub after {@code delay}. Any thread; the returned timer cancels it. */
