@@ -45,6 +45,7 @@ final class HttpConnection {
     private final Request request = new Request();
     private final Response response = new Response();
     private volatile boolean idle = true;
+    private volatile WebSocketConnection upgraded; // set once the connection speaks WebSocket
     private boolean linger;              // the server ends the connection while the client may still be sending
     private String peer;
 
@@ -102,9 +103,15 @@ final class HttpConnection {
         return null;
     }
 
-    /** Closes the connection when it waits between requests (the server is stopping). */
+    /**
+     * The server is stopping: closes the connection when it waits between requests, and
+     * starts the close handshake of a WebSocket (1001, going away).
+     */
     void closeIfIdle() {
-        if (idle) {
+        WebSocketConnection ws = upgraded;
+        if (ws != null) {
+            ws.goingAway();
+        } else if (idle) {
             try {
                 socket.close();
             } catch (IOException ignored) {
@@ -190,6 +197,10 @@ final class HttpConnection {
     private record Outcome(boolean keepAlive, StopServe stop) {
     }
 
+    /** A connection taken over by an upgrade: its socket, the input already read, and its send timeout. */
+    record Upgraded(GreenSocket socket, byte[] buffered, Duration sendTimeout) {
+    }
+
     private Outcome exchange() throws IOException {
         long t0 = options.accessLog != null ? System.nanoTime() : 0;
         request.start();
@@ -202,6 +213,15 @@ final class HttpConnection {
             stop = s;
         } catch (Throwable t) {
             failure = t;
+        }
+        if (upgraded != null) {
+            if (failure != null) {
+                LOG.log(System.Logger.Level.ERROR, "HTTP handler failed after a WebSocket upgrade", failure);
+            }
+            if (t0 != 0) {
+                options.accessLog.accept(AccessLog.line(peer(), head, 101, 0, (System.nanoTime() - t0) / 1000));
+            }
+            return new Outcome(false, stop); // the connection was the WebSocket's; it is over
         }
         boolean close = stop != null || request.broken != 0;
         if (failure != null) {
@@ -343,7 +363,7 @@ final class HttpConnection {
     // ---- the request --------------------------------------------------------------
 
     /** The request of the current exchange, with its body decoder (Content-Length or chunked). */
-    private final class Request implements HttpRequest {
+    final class Request implements HttpRequest {
         private final InputStream body = new Body();
         private long remaining;          // LENGTH: bytes left
         private ChunkedDecoder chunks;   // CHUNKED: the decoder of this request's body
@@ -390,6 +410,26 @@ final class HttpConnection {
 
         boolean atEnd() {
             return chunks != null ? chunks.done() : remaining == 0;
+        }
+
+        /**
+         * Hands the connection over to a WebSocket: sends {@code responseHead} (a 101
+         * response) after any pipelined responses still queued, and moves the input read
+         * past this request's head into the WebSocket. The request must have no body.
+         */
+        WebSocketConnection upgrade(byte[] responseHead, java.util.function.Function<Upgraded, WebSocketConnection> make)
+                throws IOException {
+            if (response.committed || upgraded != null || !atEnd()) {
+                throw new IllegalStateException("the request cannot be upgraded: a response was started or it has a body");
+            }
+            response.committed = true;
+            append(responseHead);
+            flush();
+            WebSocketConnection ws = make.apply(new Upgraded(socket, java.util.Arrays.copyOfRange(in, inPos, inEnd),
+                    options.idleTimeout));
+            inPos = inEnd;
+            upgraded = ws;
+            return ws;
         }
 
         /** Before the first read of a body the client holds back for {@code 100 Continue}. */
