@@ -4,12 +4,15 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.greenhub.Green;
 import org.greenhub.GreenPool;
+import org.greenhub.hub.HubGroup;
+import org.greenhub.hub.Hubs;
 import org.greenhub.net.GreenServerSocket;
 import org.greenhub.net.GreenSocket;
 
 /**
  * The echo server: one green thread per connection, plain blocking code.
- * Run alone it serves forever on the given port; the demo (no arguments) serves
+ * Run alone ({@code PORT [--hubs N]}) it serves forever on the given port, on N hubs
+ * (one per core: {@code --hubs} with the number of cores); the demo (no arguments) serves
  * on a free port of 127.0.0.1, sends it 1,000 concurrent clients, checks every
  * echoed byte and stops.
  */
@@ -24,8 +27,17 @@ public class EchoServer {
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
             int port = Integer.parseInt(args[0]);
-            System.out.println("echo server on 127.0.0.1:" + port + " (hub " + Green.hub().name() + ")");
-            Green.run(() -> Green.serve(Green.listen(new InetSocketAddress("127.0.0.1", port)), EchoServer::handle, 10000));
+            int hubs = args.length >= 3 && args[1].equals("--hubs") ? Integer.parseInt(args[2]) : 1;
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", port);
+            System.out.println("echo server on " + addr + " (" + hubs + " " + Green.hub().name() + " hub" + (hubs > 1 ? "s" : "") + ")");
+            if (hubs == 1) {
+                Green.run(() -> Green.serve(Green.listen(addr), EchoServer::handle, 10000));
+            } else {
+                // One accept loop per hub, each on its own SO_REUSEPORT listener.
+                try (HubGroup group = Hubs.group(hubs)) {
+                    group.each(() -> Green.serve(Green.listen(addr, 1024, true), EchoServer::handle, 10000));
+                }
+            }
             return;
         }
         Green.run(() -> {

@@ -73,11 +73,7 @@ public final class Green {
             g.start();
             hub.loop(g::isDone);
             // Kill what is left, let it unwind, and leave what refuses to die parked.
-            hub.stop();
-            for (Strand s : hub.liveStrands()) {
-                s.deliver(new GreenThreadExit(), true);
-            }
-            hub.loop(() -> !hub.hasRunnableWork());
+            hub.killAllAndDrain(GreenThreadExit::new);
             return g.await();
         } finally {
             hub.close();

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.greenhub.internal.hub.HubLoop;
 import org.greenhub.internal.hub.HubTimer;
+import org.greenhub.internal.hub.Spawning;
 import org.greenhub.internal.hub.Strand;
 import org.greenhub.internal.hub.WaitList;
 
@@ -30,6 +31,11 @@ public final class GreenThread<T> {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        Spawning.install((hub, fn) -> {
+            GreenThread<?> g = new GreenThread<>(hub, fn, false);
+            g.start();
+            return g;
+        });
     }
 
     private static final System.Logger LOG = System.getLogger("org.greenhub");

@@ -42,4 +42,27 @@ public final class Hubs {
     public static String unavailabilityCause(String name) {
         return HubKinds.unavailabilityCause(name);
     }
+
+    /**
+     * A group of {@code n} hubs of the selected kind, each on its own carrier thread,
+     * running until {@link HubGroup#close()}.
+     *
+     * @param n the number of hubs, at least 1
+     * @return the running group
+     * @throws IllegalArgumentException if {@code n} is below 1
+     * @throws IllegalStateException if the selected hub cannot run here
+     * @throws java.io.UncheckedIOException if a hub cannot be opened (the others are closed)
+     */
+    public static HubGroup group(int n) {
+        return new HubGroup(n);
+    }
+
+    /**
+     * {@link #group(int)} with one hub per available processor.
+     *
+     * @return the running group
+     */
+    public static HubGroup group() {
+        return group(Runtime.getRuntime().availableProcessors());
+    }
 }

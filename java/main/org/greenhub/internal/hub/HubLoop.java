@@ -285,6 +285,19 @@ public final class HubLoop {
         }
     }
 
+    /**
+     * Ends this hub's green threads on the carrier: no new one starts, each live one gets
+     * {@code exit} (a kill) and runs until it ends or parks for good; those that refuse to
+     * die stay parked. Green.run and the hub groups end their hubs with it.
+     */
+    public void killAllAndDrain(java.util.function.Supplier<? extends Throwable> exit) {
+        stop();
+        for (Strand s : liveStrands()) {
+            s.deliver(exit.get(), true);
+        }
+        loop(() -> !hasRunnableWork());
+    }
+
     /** Whether runnable work is queued (for a loop deciding to stop). */
     public boolean hasRunnableWork() {
         return !runQueue.isEmpty() || !inbox.isEmpty();
