@@ -34,7 +34,12 @@ import org.greenhub.net.GreenSocket;
  * }</pre>
  */
 public final class Green {
-    private static final Object SLEEP = new Object();
+    private static final Object SLEEP = new Object() {
+        @Override
+        public String toString() {
+            return "sleep"; // what Debug.dumpGreenThreads() says a sleeping green thread waits on
+        }
+    };
     private static final System.Logger LOG = System.getLogger("org.greenhub");
 
     private Green() {

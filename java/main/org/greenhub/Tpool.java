@@ -200,6 +200,11 @@ public final class Tpool {
         }
 
         @Override
+        public String toString() {
+            return "a Tpool call"; // what Debug.dumpGreenThreads() says its caller waits on
+        }
+
+        @Override
         public void run() {
             if (!state.compareAndSet(QUEUED, RUNNING)) {
                 return; // abandoned while queued

@@ -30,7 +30,12 @@ import org.greenhub.internal.hub.Waiter;
  */
 public class LightQueue<E> {
     /** Guards everything below and the state of subclasses. Never held while parked. */
-    final Object lock = new Object();
+    final Object lock = new Object() {
+        @Override
+        public String toString() {
+            return LightQueue.this.toString(); // what Debug.dumpGreenThreads() says a waiter waits on
+        }
+    };
     private final ArrayDeque<E> items = new ArrayDeque<>();
     private final ArrayDeque<Waiter<E>> getters = new ArrayDeque<>();
     private final ArrayDeque<Waiter<E>> putters = new ArrayDeque<>();

@@ -2,15 +2,19 @@ package org.greenhub.internal.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -32,6 +36,22 @@ public final class HubLoop {
     private static final ThreadLocal<HubLoop> CARRIER_OF = new ThreadLocal<>();
     /** While work is queued, the poller is asked for readiness once every this many passes. */
     private static final int BUSY_POLL_EVERY = 16;
+    private static final AtomicInteger IDS = new AtomicInteger();
+    /** Every hub whose loop has started and that is not closed: the watchdog's and the dump's list. */
+    private static final CopyOnWriteArrayList<HubLoop> RUNNING_HUBS = new CopyOnWriteArrayList<>();
+    private static final VarHandle RUNNING, RUNS, PASSES, POLL_WAITS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RUNNING = l.findVarHandle(HubLoop.class, "running", Object.class);
+            RUNS = l.findVarHandle(HubLoop.class, "runs", long.class);
+            PASSES = l.findVarHandle(HubLoop.class, "passes", long.class);
+            POLL_WAITS = l.findVarHandle(HubLoop.class, "pollWaits", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Poller poller;
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>(256);
@@ -53,6 +73,15 @@ public final class HubLoop {
     private Strand liveHead;   // live green threads, hub thread only
     private volatile Object view; // the public Hub, see view()
     private int liveCount;
+    private final int id = IDS.getAndIncrement();
+    // What the watchdog reads (Watchdog): the hub writes them with opaque stores, plain
+    // moves on x86, so watching costs the loop two stores per green thread run.
+    @SuppressWarnings("unused") private Object running; // the task running now (a green thread's continuation, a timer action); null while polling
+    @SuppressWarnings("unused") private long runs;       // tasks run so far
+    @SuppressWarnings("unused") private long passes;
+    @SuppressWarnings("unused") private long pollWaits;  // polls that could wait
+    /** The watchdog's bookkeeping of this hub's stalls (watchdog thread only, but the longest, read by the MXBean). */
+    final Watchdog.Stalls stalls = new Watchdog.Stalls();
 
     HubLoop(Poller poller) {
         JdkPollers.startOffHub();
@@ -63,6 +92,47 @@ public final class HubLoop {
     /** "epoll", "kqueue" or "nio". */
     public String name() {
         return poller.name();
+    }
+
+    /** This hub among all the JVM made: its kind and a number, e.g. {@code epoll-3}. */
+    public String label() {
+        return poller.name() + "-" + id;
+    }
+
+    /** The hubs whose loop runs (started and not closed). */
+    public static java.util.List<HubLoop> running() {
+        return RUNNING_HUBS;
+    }
+
+    Object runningTask() {
+        return RUNNING.getOpaque(this);
+    }
+
+    long runs() {
+        return (long) RUNS.getOpaque(this);
+    }
+
+    long passes() {
+        return (long) PASSES.getOpaque(this);
+    }
+
+    long pollWaits() {
+        return (long) POLL_WAITS.getOpaque(this);
+    }
+
+    /** Runnable tasks queued (read from any thread: a snapshot that may be off by the ones moving). */
+    int queued() {
+        return runQueue.size() + inbox.size();
+    }
+
+    /** The carrier thread running the loop, null before it started. */
+    Thread carrier() {
+        return carrier;
+    }
+
+    /** The number of live green threads (read from any thread: a snapshot). */
+    public int liveCount() {
+        return liveCount;
     }
 
     /**
@@ -274,7 +344,11 @@ public final class HubLoop {
         if (carrier != null && carrier != me) {
             throw new IllegalStateException("hub " + name() + " already runs on " + carrier);
         }
-        carrier = me;
+        if (carrier == null) {
+            carrier = me;
+            RUNNING_HUBS.add(this);
+            Watchdog.start();
+        }
         CARRIER_OF.set(this);
         try {
             while (!done.getAsBoolean()) {
@@ -304,6 +378,7 @@ public final class HubLoop {
     }
 
     private void pass() {
+        PASSES.setOpaque(this, passes + 1);
         for (Runnable r; (r = inbox.poll()) != null; ) {
             runQueue.add(r);
         }
@@ -314,8 +389,15 @@ public final class HubLoop {
         }
         fireTimers();
         for (int n = runQueue.size(); n > 0; n--) {
-            runQueue.poll().run();
+            run(runQueue.poll());
         }
+    }
+
+    /** Runs one task, where the watchdog can see it. */
+    private void run(Runnable task) {
+        RUNNING.setOpaque(this, task);
+        RUNS.setOpaque(this, runs + 1);
+        task.run();
     }
 
     private void waitForReadiness(boolean busy) {
@@ -329,6 +411,10 @@ public final class HubLoop {
                     timeout = 0;
                 }
             }
+        }
+        RUNNING.setOpaque(this, null);
+        if (timeout != 0) {
+            POLL_WAITS.setOpaque(this, pollWaits + 1);
         }
         try {
             poller.poll(timeout, readySink);
@@ -371,7 +457,7 @@ public final class HubLoop {
                 continue;
             }
             try {
-                t.action.run();
+                run(t.action);
             } catch (Throwable e) {
                 LOG.log(System.Logger.Level.ERROR, "timer callback failed on hub " + name(), e);
             }
@@ -381,6 +467,7 @@ public final class HubLoop {
     /** Closes the poller; later work from other threads is dropped. */
     public void close() {
         closed = true;
+        RUNNING_HUBS.remove(this);
         poller.close();
     }
 

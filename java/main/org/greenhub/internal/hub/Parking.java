@@ -62,6 +62,7 @@ public final class Parking {
             return false;
         }
         HubLoop hub = me.hub();
+        me.waitDeadline = deadline;
         me.parked = true;
         try {
             if (hub == null) {

@@ -94,7 +94,7 @@ public final class ReadinessWait {
                 arm(s, me, Poller.WRITE);
             }
             while (!anyReady(reads, writes)) {
-                if (!Parking.park(me, reads, deadline)) {
+                if (!Parking.park(me, reads.length > 0 ? reads : writes, deadline)) { // the blocker names the sockets
                     return anyReady(reads, writes);
                 }
             }

@@ -16,6 +16,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     Strand prevLive, nextLive;             // the hub's list of live green threads
     private volatile Throwable pending;
     volatile boolean parked;               // inside Parking.park
+    long waitDeadline;                     // the deadline of the current Parking.park, for the dump
     private Runnable unparker;             // reused by timed parks
 
     private boolean killed;                // guarded by this: a kill was delivered
