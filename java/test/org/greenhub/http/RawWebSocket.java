@@ -299,6 +299,9 @@ final class RawWebSocket implements AutoCloseable {
             deflater.reset();
         }
         byte[] c = o.toByteArray();
+        if (c.length == 0) {
+            return new byte[] {0}; // nothing was flushed for an empty input: an empty stored block (RFC 7692 7.2.3.6)
+        }
         byte[] tail = java.util.Arrays.copyOfRange(c, c.length - 4, c.length);
         assertArrayEquals(TAIL, tail, "a sync flush ends with 00 00 ff ff");
         return java.util.Arrays.copyOf(c, c.length - 4);
@@ -383,7 +386,13 @@ final class RawWebSocket implements AutoCloseable {
         Frame f = read();
         assertEquals(opcode, f.opcode(), "a " + (opcode == TEXT ? "text" : "binary") + " message, got " + f);
         assertTrue(f.fin(), "the server sends every message in one frame: " + f);
-        return f.rsv() == RSV1 ? inflate(f.payload()) : f.payload();
+        if (f.rsv() == RSV1) {
+            assertTrue(f.payload().length > 0, "RFC 7692 7.2.1: a compressed message is never empty (an empty one compresses to"
+                    + " 00, an empty stored block without its last 4 bytes); an empty payload leaves the peer's inflater"
+                    + " inside a stored block and corrupts the next message: " + f);
+            return inflate(f.payload());
+        }
+        return f.payload();
     }
 
     String readText() throws Exception {
