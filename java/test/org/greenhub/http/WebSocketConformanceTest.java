@@ -1560,6 +1560,53 @@ class WebSocketConformanceTest {
             });
         }
 
+        @Test
+        void aFrameInTheSameWriteAsTheUpgradeRequest() throws Exception {
+            withEcho(at -> {
+                try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+                    s.setSoTimeout(20_000);
+                    byte[] frame = hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"); // RFC 6455 5.7: a masked "Hello"
+                    s.getOutputStream().write(concat(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), frame));
+                    String head = readHead(s.getInputStream());
+                    assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+                    assertArrayEquals(hex("81 05 48 65 6c 6c 6f"), s.getInputStream().readNBytes(7), "RFC 6455 5.7: an unmasked \"Hello\"");
+                }
+            });
+        }
+
+        @Test
+        void anUpgradeAfterHttpRequestsOnTheSameConnection() throws Exception {
+            HttpHandler ws = WebSocket.handler(ECHO);
+            HttpServerTest.withServer(HttpServerTest.quiet(), (req, resp) -> {
+                if (req.path().equals("/ws")) {
+                    ws.handle(req, resp);
+                } else {
+                    resp.body().write(utf8("plain " + req.path()));
+                }
+            }, at -> {
+                try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    assertTrue(HttpServerTest.readResponse(s.getInputStream()).endsWith("plain /a"));
+                    s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    String head = readHead(s.getInputStream());
+                    assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+                    s.getOutputStream().write(hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"));
+                    assertArrayEquals(hex("81 05 48 65 6c 6c 6f"), s.getInputStream().readNBytes(7));
+                }
+            });
+        }
+
+        @Test
+        void anUpgradeWithABodyOrTwoKeysIs400() throws Exception {
+            withEcho(at -> {
+                expect400(at, "GET / HTTP/1.1", concatList(valid(), "Content-Length: 5"));
+                expect400(at, "GET / HTTP/1.1", concatList(valid(), "Sec-WebSocket-Key: " + KEY));
+            });
+        }
+
         List<String> concatList(List<String> a, String... more) {
             List<String> all = new ArrayList<>(a);
             all.addAll(List.of(more));
@@ -1642,6 +1689,37 @@ class WebSocketConformanceTest {
                         next[id]++;
                     }
                     assertEquals(2 * (each / 50), pings);
+                    ws.closeCleanly();
+                }
+            });
+        }
+
+        @Test
+        void pongsGoBetweenLargeMessagesSentByAnotherGreenThread() throws Exception {
+            byte[] big = bytes(4 << 20, 4);
+            withServer(ws -> {
+                GreenThread<Void> sender = Green.spawn(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        ws.send(big);
+                    }
+                });
+                ECHO.handle(ws); // answers the pings meanwhile
+                sender.await();
+            }, at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    for (int i = 0; i < 50; i++) {
+                        ws.send(PING, utf8("ping " + i));
+                    }
+                    int pongs = 0, messages = 0;
+                    while (pongs < 50 || messages < 5) {
+                        Frame f = ws.read();
+                        if (f.opcode() == PONG) {
+                            assertEquals("ping " + pongs++, new String(f.payload(), StandardCharsets.UTF_8));
+                        } else {
+                            assertEquals(BINARY, f.opcode(), f.toString());
+                            assertArrayEquals(big, f.payload(), "message " + messages++);
+                        }
+                    }
                     ws.closeCleanly();
                 }
             });
