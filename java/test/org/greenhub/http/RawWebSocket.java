@@ -229,14 +229,50 @@ final class RawWebSocket implements AutoCloseable {
         return f.toByteArray();
     }
 
+    private volatile ByteArrayOutputStream corked; // non-null: writes are gathered for one write
+    private volatile Thread corker;
+
     void write(byte[] bytes) throws IOException {
+        if (corked != null && Thread.currentThread() == corker) {
+            corked.writeBytes(bytes);
+            return;
+        }
         out.write(bytes);
         out.flush();
     }
 
+    interface Writes {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code writes} gathering what they write, then writes it all at once: frames
+     * after a violation reach the server together with it (a server that fails the
+     * connection closes it, and a second write of ours would then fail with a broken pipe).
+     */
+    void inOneWrite(Writes writes) throws Exception {
+        corker = Thread.currentThread();
+        corked = new ByteArrayOutputStream();
+        try {
+            writes.run();
+        } finally {
+            byte[] all = corked.toByteArray();
+            corked = null;
+            if (all.length <= 65536) {
+                write(all); // fits the socket's buffers: done before the server can act on it
+            } else {
+                writeInBackground(all); // the server may refuse it half-way
+            }
+        }
+    }
+
     /** Writes {@code bytes} from another thread, ignoring a connection the server has already closed. */
-    Thread writeInBackground(byte[] bytes) {
-        return Thread.ofPlatform().daemon().start(() -> {
+    void writeInBackground(byte[] bytes) {
+        if (corked != null) {
+            corked.writeBytes(bytes);
+            return;
+        }
+        Thread.ofPlatform().daemon().start(() -> {
             try {
                 write(bytes);
             } catch (IOException ignored) {

@@ -60,7 +60,7 @@ class WebSocketConformanceTest {
     /** Opens a connection, writes {@code frames} (whole, encoded bytes), and expects the server to fail it with {@code code}. */
     static void expectFailure(InetSocketAddress at, int code, Frames frames) throws Exception {
         try (RawWebSocket ws = RawWebSocket.open(at)) {
-            frames.write(ws);
+            ws.inOneWrite(() -> frames.write(ws));
             ws.expectClose(code);
         }
     }
@@ -337,9 +337,11 @@ class WebSocketConformanceTest {
         void rsv2AfterAnEchoedMessage() throws Exception {
             withEcho(at -> {
                 try (RawWebSocket ws = RawWebSocket.open(at)) {
-                    ws.sendText("Hello");
-                    ws.frame(true, RSV2, TEXT, utf8("Hello"));
-                    ws.send(PING, new byte[0]);
+                    ws.inOneWrite(() -> {
+                        ws.sendText("Hello");
+                        ws.frame(true, RSV2, TEXT, utf8("Hello"));
+                        ws.send(PING, new byte[0]);
+                    });
                     assertEquals("Hello", ws.readText());
                     ws.expectClose(1002); // and no pong: nothing after the violation is handled
                 }
@@ -378,9 +380,11 @@ class WebSocketConformanceTest {
         void reservedOpcodeAfterAMessage(int opcode) throws Exception {
             withEcho(at -> {
                 try (RawWebSocket ws = RawWebSocket.open(at)) {
-                    ws.sendText("Hello");
-                    ws.send(opcode, utf8("reserved"));
-                    ws.send(PING, new byte[0]);
+                    ws.inOneWrite(() -> {
+                        ws.sendText("Hello");
+                        ws.send(opcode, utf8("reserved"));
+                        ws.send(PING, new byte[0]);
+                    });
                     assertEquals("Hello", ws.readText());
                     ws.expectClose(1002);
                 }
@@ -505,9 +509,11 @@ class WebSocketConformanceTest {
         void continuationAfterAFinishedMessageIs1002() throws Exception {
             withEcho(at -> {
                 try (RawWebSocket ws = RawWebSocket.open(at)) {
-                    ws.frame(false, 0, TEXT, utf8("a"));
-                    ws.frame(true, 0, CONT, utf8("b"));
-                    ws.frame(true, 0, CONT, utf8("c"));
+                    ws.inOneWrite(() -> {
+                        ws.frame(false, 0, TEXT, utf8("a"));
+                        ws.frame(true, 0, CONT, utf8("b"));
+                        ws.frame(true, 0, CONT, utf8("c"));
+                    });
                     assertEquals("ab", ws.readText());
                     ws.expectClose(1002);
                 }
@@ -734,9 +740,11 @@ class WebSocketConformanceTest {
         void dataAfterTheCloseIsIgnored() throws Exception {
             withEcho(at -> {
                 try (RawWebSocket ws = RawWebSocket.open(at)) {
-                    ws.sendClose(1000, "");
-                    ws.sendText("after the close");
-                    ws.send(PING, utf8("after the close"));
+                    ws.inOneWrite(() -> {
+                        ws.sendClose(1000, "");
+                        ws.sendText("after the close");
+                        ws.send(PING, utf8("after the close"));
+                    });
                     ws.expectClose(1000); // no echo, no pong: the close frame, then the end
                 }
             });
@@ -881,8 +889,10 @@ class WebSocketConformanceTest {
             }, at -> {
                 try (RawWebSocket ws = RawWebSocket.open(at)) {
                     assertEquals(1001, ws.read().closeCode());
-                    ws.sendText("crossed the server's close");
-                    ws.sendClose(1001, "");
+                    ws.inOneWrite(() -> {
+                        ws.sendText("crossed the server's close");
+                        ws.sendClose(1001, "");
+                    });
                     ws.expectEnd();
                 }
                 assertEquals("null", seen.poll(20, TimeUnit.SECONDS));
@@ -1143,6 +1153,34 @@ class WebSocketConformanceTest {
                     assertArrayEquals(new byte[0], ws.readBinary());
                     ws.sendCompressed(TEXT, utf8("after the empty ones"));
                     assertEquals("after the empty ones", ws.readText());
+                    ws.closeCleanly();
+                }
+            });
+        }
+
+        /** RFC 7692 7.2.3.3: a sender may end each message with a final (BFINAL=1) block instead of a sync flush. */
+        @Test
+        void messagesEndingWithAFinalBlock() throws Exception {
+            withEcho(at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at, DEFLATE)) {
+                    Map<String, String> p = accepted(ws);
+                    ws.deflate(p.containsKey("client_no_context_takeover"), p.containsKey("server_no_context_takeover"));
+                    for (int i = 0; i < 3; i++) {
+                        byte[] data = concat(compressible(3000 + i), bytes(500, i));
+                        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+                        d.setInput(data);
+                        d.finish();
+                        byte[] buf = new byte[data.length + 1024];
+                        int n = d.deflate(buf);
+                        assertTrue(d.finished());
+                        d.end();
+                        // 7.2.1: an empty stored block appended (00 00 00 ff ff), then its last 4 bytes removed: one 00
+                        byte[] payload = Arrays.copyOf(buf, n + 1);
+                        ws.frame(true, RSV1, BINARY, payload);
+                        assertArrayEquals(data, ws.readBinary(), "message " + i);
+                    }
+                    ws.sendText("and a plain one");
+                    assertEquals("and a plain one", ws.readText());
                     ws.closeCleanly();
                 }
             });
@@ -1413,6 +1451,160 @@ class WebSocketConformanceTest {
                     ws.expectClose(1002);
                 }
             });
+        }
+    }
+
+    // =========================================================================================
+
+    @Nested
+    @DisplayName("timeouts, idleness and stopping")
+    class Lifecycle {
+        @Test
+        void aTimeoutWhileWaitingForAFrameLeavesTheConnectionUsable() throws Exception {
+            withServer(ws -> {
+                Object m = Green.withTimeout(java.time.Duration.ofMillis(200), ws::receive, "timed out");
+                ws.send(String.valueOf(m));
+                ECHO.handle(ws);
+            }, at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    assertEquals("timed out", ws.readText());
+                    ws.sendText("after the timeout");
+                    assertEquals("after the timeout", ws.readText());
+                    ws.closeCleanly();
+                }
+            });
+        }
+
+        @Test
+        void aTimeoutBetweenTheFragmentsOfAMessageLeavesItUsable() throws Exception {
+            withServer(ws -> {
+                Object m = Green.withTimeout(java.time.Duration.ofMillis(300), ws::receive, "timed out");
+                ws.send(String.valueOf(m));
+                ECHO.handle(ws); // the rest of the message
+            }, at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    ws.frame(false, 0, TEXT, utf8("first half, "));
+                    assertEquals("timed out", ws.readText());
+                    ws.frame(true, 0, CONT, utf8("second half"));
+                    assertEquals("first half, second half", ws.readText());
+                    ws.closeCleanly();
+                }
+            });
+        }
+
+        @Test
+        void aTimeoutInTheMiddleOfAFrameEndsTheConnection() throws Exception {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            withServer(ws -> {
+                Object m = Green.withTimeout(java.time.Duration.ofMillis(300), ws::receive, "timed out");
+                seen.add(String.valueOf(m));
+                Object next;
+                try {
+                    next = ws.receive();
+                } catch (IllegalStateException e) {
+                    next = "IllegalStateException";
+                }
+                seen.add(String.valueOf(next));
+            }, at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    byte[] frame = ws.encode(true, 0, BINARY, bytes(1000, 1), 0);
+                    ws.write(Arrays.copyOf(frame, 500)); // the header and half the payload
+                    assertEquals("timed out", seen.poll(20, TimeUnit.SECONDS));
+                    // the rest of the frame is lost with the interrupted receive: the connection ends
+                    try {
+                        while (true) {
+                            Frame f = ws.read();
+                            assertEquals(CLOSE, f.opcode(), "nothing but a close: " + f);
+                        }
+                    } catch (java.io.EOFException | java.net.SocketException end) {
+                        // the end
+                    }
+                }
+                String after = seen.poll(20, TimeUnit.SECONDS);
+                assertTrue("null".equals(after) || "IllegalStateException".equals(after), "the next receive: " + after);
+            });
+        }
+
+        @Test
+        void anIdleWebSocketOutlivesTheHttpIdleAndHeaderTimeouts() throws Exception {
+            HttpServer.Options quick = HttpServerTest.quiet().idleTimeout(java.time.Duration.ofMillis(300))
+                    .headerTimeout(java.time.Duration.ofMillis(300));
+            HttpServerTest.withServer(quick, WebSocket.handler(ECHO), at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    Thread.sleep(1500); // five times the HTTP timeouts: a WebSocket waits for its messages
+                    ws.sendText("still here");
+                    assertEquals("still here", ws.readText());
+                    ws.closeCleanly();
+                }
+            });
+        }
+
+        @Test
+        void closeFromAnotherGreenThreadWhileOneIsInReceive() throws Exception {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            withServer(ws -> {
+                GreenThread<Void> receiver = Green.spawn(() -> {
+                    Object m;
+                    while ((m = ws.receive()) != null) {
+                        seen.add("message " + m);
+                    }
+                    seen.add("null");
+                });
+                while (seen.isEmpty()) {
+                    Green.sleep(10);
+                }
+                ws.close(4002, "closed by another green thread");
+                receiver.await();
+            }, at -> {
+                try (RawWebSocket ws = RawWebSocket.open(at)) {
+                    ws.sendText("first");
+                    Frame f = ws.read();
+                    assertEquals(CLOSE, f.opcode(), f.toString());
+                    assertEquals(4002, f.closeCode());
+                    ws.sendClose(4002, "");
+                    ws.expectEnd();
+                }
+                assertEquals("message first", seen.poll(20, TimeUnit.SECONDS));
+                assertEquals("null", seen.poll(20, TimeUnit.SECONDS));
+            });
+        }
+
+        @Test
+        void stopServeClosesOpenWebSocketsWith1001() throws Exception {
+            java.util.concurrent.CompletableFuture<InetSocketAddress> address = new java.util.concurrent.CompletableFuture<>();
+            HttpHandler ws = WebSocket.handler(ECHO);
+            Thread hub = Thread.ofPlatform().start(() -> Green.run(() -> {
+                org.greenhub.net.GreenServerSocket server = Green.listen(HttpServerTest.LOCAL, 128);
+                address.complete(server.localAddress());
+                try {
+                    HttpServer.serve(server, (req, resp) -> {
+                        if (req.path().equals("/stop")) {
+                            throw new org.greenhub.StopServe();
+                        }
+                        ws.handle(req, resp);
+                    }, HttpServerTest.quiet());
+                } finally {
+                    server.close();
+                }
+            }));
+            try {
+                InetSocketAddress at = address.get(20, TimeUnit.SECONDS);
+                try (RawWebSocket client = RawWebSocket.open(at)) {
+                    client.sendText("before the stop");
+                    assertEquals("before the stop", client.readText());
+                    String r = HttpServerTest.exchange(at, "GET /stop HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                    assertTrue(r.startsWith("HTTP/1.1 "), r);
+                    Frame f = client.read();
+                    assertEquals(CLOSE, f.opcode(), f.toString());
+                    assertEquals(1001, f.closeCode(), "going away: " + f);
+                    client.sendClose(1001, "");
+                    client.expectEnd();
+                }
+                hub.join(20_000);
+                assertFalse(hub.isAlive(), "serve returned once the WebSocket had closed");
+            } finally {
+                hub.join(20_000);
+            }
         }
     }
 
