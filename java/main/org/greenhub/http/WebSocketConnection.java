@@ -93,7 +93,7 @@ final class WebSocketConnection implements WebSocket {
         sending.lock();
         try {
             checkOpen();
-            if (deflate != null && deflate.compresses()) {
+            if (deflate != null && deflate.compresses() && b.length > 0) { // an empty flush emits nothing: RFC 7692 wants 00
                 int n = deflate.compress(b, 0, b.length);
                 writeFrame(opcode, true, deflate.packed(), n);
             } else {
