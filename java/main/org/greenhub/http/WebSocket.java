@@ -64,11 +64,10 @@ public sealed interface WebSocket permits WebSocketConnection {
      * Waits for the next message, answering pings and skipping pongs on the way.
      *
      * @return a {@link String} (text) or a {@code byte[]} (binary) message; null once the
-     *         peer closed, the connection failed or this side closed it
+     *         peer closed, the connection failed, this side closed it, or an earlier
+     *         receive was interrupted in the middle of a frame (which closes it)
      * @throws IOException if reading fails otherwise than by the connection ending (an
      *         end of stream or a reset is null)
-     * @throws IllegalStateException when called again after a receive was interrupted in
-     *         the middle of a message (the connection is then closed)
      */
     Object receive() throws IOException;
 

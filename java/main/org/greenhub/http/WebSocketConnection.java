@@ -163,9 +163,6 @@ final class WebSocketConnection implements WebSocket {
             if (inputDone) {
                 return null;
             }
-            if (inFrame) {
-                throw new IllegalStateException("an earlier receive was interrupted in the middle of a frame");
-            }
             boolean ok = false;
             try {
                 Object m = readMessage();
