@@ -262,7 +262,13 @@ class HubGroupTest {
         // Close while the 2,000 connections are open: every server socket ends.
         g.close();
         server.join(30_000);
-        assertFalse(server.isAlive());
+        if (server.isAlive()) {
+            StringBuilder stack = new StringBuilder();
+            for (StackTraceElement e : server.getStackTrace()) {
+                stack.append("\n\tat ").append(e);
+            }
+            fail("each() did not end after close(); its thread:" + stack + "\n" + org.greenhub.debug.Debug.dumpGreenThreads());
+        }
         assertInstanceOf(GreenThreadExit.class, served.get(), "each ended because close killed its green threads");
         Green.run(() -> {
             byte[] b = new byte[16];
