@@ -1,10 +1,12 @@
 """Summarises ci/compare's raw runs.
 
-    report.py table RAW.tsv [RATE]   Markdown tables on stdout (RATE > 0: paced run)
-    report.py chart RAW.tsv OUT.png [MODE]  bar chart of the paired ratios (needs matplotlib)
+    report.py table RAW.tsv [RATE [KIND]]   Markdown tables on stdout (RATE > 0: paced run)
+    report.py chart RAW.tsv OUT.png [MODE [KIND]]  bar chart of the paired ratios (needs matplotlib)
 
-RAW.tsv has one line per run: system conns rep rtps p50_us p99_us cpu_s
-roundtrips errors loadgen_cpu_s other_cpu_s window_s status. Each cell of
+KIND is the workload: echo (the default), http or http-pipeline. RAW.tsv has one
+line per run: system conns rep rtps p50_us p99_us cpu_s roundtrips errors
+loadgen_cpu_s other_cpu_s window_s status (for HTTP, rtps is requests/s and
+roundtrips the requests; cpu_s / roundtrips is CPU per request). Each cell of
 the table is the median over the runs that succeeded (leaving out disturbed
 ones, see DISTURBED_PCT). Ratios are paired: within each round (the rep
 column) a system's value is divided by greenhub-epoll's from the same round
@@ -19,8 +21,11 @@ import sys
 
 BASE = "greenhub-epoll"
 DISTURBED_PCT = 25  # a run in whose window other processes used this % of a core or more is "disturbed"
-ORDER = ["greenhub-epoll", "greenhub-epoll-bytes", "greenhub-nio", "netty-epoll", "netty-nio", "vthreads", "eventlet",
-         "gevent", "c-epoll"]
+ORDER = ["greenhub-epoll", "greenhub-epoll-bytes", "greenhub-nio", "netty-epoll", "netty-nio", "vthreads", "helidon-1",
+         "helidon", "nginx", "eventlet", "gevent", "c-epoll"]
+# The HTTP workload's comparisons: greenhub's value over the other system's, median of per-round ratios.
+HTTP_PAIRS = [("greenhub-epoll", "netty-epoll"), ("greenhub-epoll", "helidon-1"), ("greenhub-epoll", "helidon"),
+              ("greenhub-epoll", "nginx"), ("greenhub-nio", "netty-nio")]
 
 
 def load(path):
@@ -59,11 +64,12 @@ def summarise(rows, systems, conns):
                 disturbed = 0
             cell = {"runs": len(runs), "ok": len(ok) + disturbed, "disturbed": disturbed, "rtps": None, "p99": None, "cpu_per_m": None,
                     "errors": sum(int(r["errors"] or 0) for r in ok),
-                    "others": max((other_pct(r) for r in ok), default=None),
+                    "others": max((p for p in map(other_pct, ok) if p is not None), default=None),
                     "failures": sorted({r["status"] for r in runs if r["status"] != "ok"})}
             if ok:
                 cell["rtps"] = statistics.median(float(r["rtps"]) for r in ok)
-                cell["p99"] = statistics.median(float(r["p99_us"]) for r in ok)
+                p99 = [float(r["p99_us"]) for r in ok if r["p99_us"]]  # wrk's can be missing (pipelined)
+                cell["p99"] = statistics.median(p99) if p99 else None
                 per_m = [float(r["cpu_s"]) / (int(r["roundtrips"]) / 1e6)
                          for r in ok if float(r["cpu_s"]) >= 0 and int(r["roundtrips"]) > 0]
                 cell["cpu_per_m"] = statistics.median(per_m) if per_m else None
@@ -109,7 +115,9 @@ def num(v, fmt):
     return "–" if v is None else format(v, fmt)
 
 
-def table(path, rate=0):
+def table(path, rate=0, kind="echo"):
+    if kind != "echo":
+        return http_table(path, kind == "http-pipeline")
     rows, systems, conns = load(path)
     cells = summarise(rows, systems, conns)
     for c in conns:
@@ -160,18 +168,76 @@ def table(path, rate=0):
         print("\nFor CPU the factor is the other system's CPU per round trip divided by greenhub's "
               "(above 1.0x: greenhub spends less).\n")
 
+    every_run(rows)
+
+
+def every_run(rows, unit="round trips", flagged=False):
     print("<details><summary>Every run</summary>\n")
-    print("| system | conns | rep | round trips/s | p50 µs | p99 µs | server CPU s | load generator CPU s "
-          "| others' CPU s | window s | round trips | errors | status |")
+    print(f"| system | conns | rep | {unit}/s | p50 µs | p99 µs | server CPU s | load generator CPU s "
+          f"| others' CPU s | window s | {unit} | errors | status |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(f"| {r['system']} | {r['conns']} | {r['rep']} | {r['rtps']} | {r['p50_us']} | {r['p99_us']} "
               f"| {r['cpu_s']} | {r.get('loadgen_cpu_s', '')} | {r.get('other_cpu_s', '')} | {r.get('window_s', '')} "
-              f"| {r['roundtrips']} | {r['errors']} | {r['status']} |")
+              f"| {r['roundtrips']} | {r['errors']} | {r['status']}{flag(r) if flagged else ''} |")
     print("\n</details>")
 
 
-def chart(path, png, mode=""):
+def flag(r):
+    """A mark for a run that succeeded but saw errors (for HTTP: socket errors or non-2xx/3xx answers)."""
+    return " ⚠ errors" if r["status"] == "ok" and int(r["errors"] or 0) > 0 else ""
+
+
+def http_table(path, pipelined=False):
+    """The HTTP workload: requests/s, p99 and server CPU per request per system, then
+    greenhub's paired ratios to Netty, Helidon and nginx."""
+    rows, systems, conns = load(path)
+    cells = summarise(rows, systems, conns)
+    for c in conns:
+        print(f"### {c} connections\n")
+        print("| system | requests/s | vs greenhub-epoll | p99 latency (µs) | server CPU µs per request "
+              "| vs greenhub-epoll | runs ok | windows with errors | others' CPU |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for s in systems:
+            x = cells[(s, c)]
+            notes = list(x["failures"])
+            if x["disturbed"]:
+                notes.append(f"{x['disturbed']} disturbed, left out")
+            note = "" if not notes else " (" + ", ".join(notes) + ")"
+            errs = [r for r in rows if r["system"] == s and int(r["conns"]) == c and flag(r)]
+            err = f"⚠ {len(errs)} ({sum(int(r['errors']) for r in errs):,} errors)" if errs else "0"
+            print(f"| {s} | {num(x['rtps'], ',.0f')} | {ratio(paired(rows, s, BASE, c, 'rtps'))} "
+                  f"| {num(x['p99'], ',.0f')} | {num(x['cpu_per_m'], '.2f')} "
+                  f"| {ratio(paired(rows, s, BASE, c, 'cpu_per_m'))} "
+                  f"| {x['ok']}/{x['runs']}{note} | {err} | {num(x['others'], '.0f')}% |")
+        print()
+    print("Medians over the windows; the ratios are medians of per-round ratios to greenhub-epoll (pairing "
+          "cancels the machine's drift): above 1.0x is more requests/s, but more CPU per request. Windows "
+          "with errors: windows where wrk counted socket errors (connect, read, write, timeout) or answers "
+          "other than 2xx/3xx; they stay in the medians. Others' CPU: the most CPU that processes other than the "
+          "server and wrk used during one of the system's windows, in % of one core; a window where they used "
+          f"{DISTURBED_PCT}% or more is disturbed and left out when the system has undisturbed ones.\n")
+    if pipelined:
+        print("No latency for pipelined runs: wrk 4.1's percentiles are wrong when several requests share a "
+              "round trip (its coordinated-omission correction assumes one request per round trip).\n")
+
+    lines = []
+    for a, b in HTTP_PAIRS:
+        for c in conns:
+            r, p, u = (paired(rows, a, b, c, k) for k in ("rtps", "p99", "cpu_per_m"))
+            if r is not None:
+                lines.append(f"| {a} / {b} | {c} | {r:.3f}x | {ratio(p)} | {ratio(u)} |")
+    if lines:
+        print("### greenhub's ratios\n")
+        print("| greenhub / other | connections | requests/s | p99 latency | CPU per request |")
+        print("|---|---:|---:|---:|---:|")
+        print("\n".join(lines))
+        print("\nMedian over rounds of greenhub's value divided by the other system's in the same round: "
+              "above 1.0x is more requests/s; below 1.0x is lower latency and less CPU per request.\n")
+    every_run(rows, "requests", flagged=True)
+
+
+def chart(path, png, mode="", kind="echo"):
     """Paired ratios to greenhub-epoll, the table's comparison: medians of absolute
     values come from different rounds, and on this machine's bimodal speed they can
     put two systems in the opposite order to their paired ratio."""
@@ -183,8 +249,9 @@ def chart(path, png, mode=""):
     fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
     width = 0.8 / max(1, len(conns))
     colours = ["#4878d0", "#ee854a", "#6acc64", "#d65f5f"]
-    panels = [("rtps", "Round trips per second vs greenhub-epoll (higher is better)"),
-              ("cpu_per_m", "Server CPU per round trip vs greenhub-epoll (lower is better)")]
+    unit = "round trip" if kind == "echo" else "request"
+    panels = [("rtps", f"{unit.capitalize()}s per second vs greenhub-epoll (higher is better)"),
+              ("cpu_per_m", f"Server CPU per {unit} vs greenhub-epoll (lower is better)")]
     for ax, (key, title) in zip(axes, panels):
         top = 0
         for i, c in enumerate(conns):
@@ -203,17 +270,19 @@ def chart(path, png, mode=""):
         ax.grid(axis="y", alpha=0.3)
         ax.set_ylim(0, top * 1.15 or 1)  # headroom: the legend sits above the bars
         ax.legend(fontsize=8, loc="upper right", ncol=len(conns))
-    fig.suptitle("TCP echo, 64-byte request/response on 127.0.0.1" + (f", {mode}" if mode else "")
-                 + "; one event loop per server where possible")
+    what = {"echo": "TCP echo, 64-byte request/response on 127.0.0.1",
+            "http": "HTTP hello world, keep-alive GET / on 127.0.0.1, wrk -t1",
+            "http-pipeline": "HTTP hello world, 16 pipelined GET / per write on 127.0.0.1, wrk -t1"}[kind]
+    fig.suptitle(what + (f", {mode}" if mode else "") + "; one event loop per server where possible")
     fig.tight_layout()
     fig.savefig(png, dpi=110)
 
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "table":
-        table(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0)
+        table(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0, sys.argv[4] if len(sys.argv) > 4 else "echo")
     elif len(sys.argv) >= 4 and sys.argv[1] == "chart":
-        chart(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "")
+        chart(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "", sys.argv[5] if len(sys.argv) > 5 else "echo")
     else:
         sys.exit(__doc__)
 
