@@ -3,7 +3,15 @@
  * request/response (each sends 64 bytes, waits for the full 64-byte echo,
  * checks every byte, repeats).
  *
- *   loadgen HOST PORT CONNECTIONS WARMUP_S DURATION_S [SERVER_PID [RATE]]
+ *   loadgen [--websocket] HOST PORT CONNECTIONS WARMUP_S DURATION_S [SERVER_PID [RATE]]
+ *
+ * With --websocket each connection first does the RFC 6455 opening handshake
+ * (GET / with the RFC's example Sec-WebSocket-Key; the answer must be 101 with
+ * the matching Sec-WebSocket-Accept), one connection after the other, before
+ * the load starts; then each request is a masked text frame of 64 printable
+ * ASCII bytes (6-byte header with the mask, 70 bytes) and the echo must be the
+ * server's unmasked frame of the same text (2-byte header, 66 bytes), every
+ * byte checked. A round trip is then a message.
  *
  * With RATE > 0 the load is paced: at most RATE requests per second over all
  * connections (a connection whose echo came back waits its turn in a FIFO),
@@ -32,6 +40,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +51,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MSG 64
+#define MSG 64          /* payload bytes per request */
+#define WS_OUT (6 + MSG) /* a client frame: FIN+opcode, MASK+length, 4 mask bytes, masked payload */
+#define WS_IN (2 + MSG)  /* the server's frame: FIN+opcode, length, payload */
 #define CONNECT_DEADLINE_NS (20LL * 1000000000LL)
 
 /* Latency histogram in microseconds: 1 us buckets below 10 ms, 100 us
@@ -92,9 +103,13 @@ struct conn {
     uint32_t seq;       /* round trip number, seeds the payload */
     int off;            /* bytes sent or received of the current message */
     int64_t sent_ns;    /* when the request was fully written */
-    unsigned char out[MSG];
-    unsigned char in[MSG];
+    unsigned char out[WS_OUT];  /* the request on the wire (out_len bytes) */
+    unsigned char want[WS_IN];  /* the answer it must get back (in_len bytes) */
+    unsigned char in[WS_IN];
 };
+
+static int websocket;            /* --websocket */
+static int out_len = MSG, in_len = MSG;
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -148,9 +163,25 @@ static double self_cpu_s(void) {
     return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Builds the next request and the answer expected: the payload changes with
+ * every round trip and connection (printable ASCII for a WebSocket text frame). */
 static void fill_payload(struct conn *c) {
+    unsigned char *p = websocket ? c->want + 2 : c->want;
+    for (int i = 0; i < MSG; i++) {
+        uint32_t v = c->id * 131u + c->seq * 7u + (uint32_t)i * 13u + 1u;
+        p[i] = websocket ? (unsigned char)(' ' + v % 95) : (unsigned char)v;
+    }
+    if (!websocket) {
+        memcpy(c->out, c->want, MSG);
+        return;
+    }
+    uint32_t mask = (c->id + 1) * 2654435761u ^ c->seq * 40503u;
+    c->want[0] = c->out[0] = 0x81;      /* FIN, text */
+    c->want[1] = MSG;                   /* the server's frames are not masked */
+    c->out[1] = 0x80 | MSG;             /* the client's must be */
+    memcpy(c->out + 2, &mask, 4);
     for (int i = 0; i < MSG; i++)
-        c->out[i] = (unsigned char)(c->id * 131u + c->seq * 7u + (uint32_t)i * 13u + 1u);
+        c->out[6 + i] = p[i] ^ c->out[2 + i % 4];
 }
 
 static int epfd;
@@ -166,7 +197,7 @@ static void set_events(struct conn *c, uint32_t ev) {
 
 static void kill_conn(struct conn *c, const char *why, int err) {
     if (c->st == DEAD) return;
-    if (errors < 5) fprintf(stderr, "loadgen: connection %u %s: %s\n", c->id, why, err ? strerror(err) : "closed by server");
+    if (errors < 5) fprintf(stderr, "loadgen: connection %u %s%s%s\n", c->id, why, err ? ": " : "", err ? strerror(err) : "");
     errors++;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
@@ -176,8 +207,8 @@ static void kill_conn(struct conn *c, const char *why, int err) {
 
 /* Writes what is left of the request; 1 when fully written. */
 static int try_send(struct conn *c) {
-    while (c->off < MSG) {
-        ssize_t n = send(c->fd, c->out + c->off, (size_t)(MSG - c->off), MSG_NOSIGNAL);
+    while (c->off < out_len) {
+        ssize_t n = send(c->fd, c->out + c->off, (size_t)(out_len - c->off), MSG_NOSIGNAL);
         if (n > 0) { c->off += (int)n; continue; }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
@@ -244,9 +275,63 @@ static void pace(int64_t now) {
     }
 }
 
+/* Waits until fd is ready for events; 0 when it is, -1 past the deadline. */
+static int wait_fd(int fd, short events, int64_t deadline) {
+    struct pollfd p = {.fd = fd, .events = events};
+    int64_t left;
+    while ((left = (deadline - now_ns()) / 1000000) > 0) {
+        int n = poll(&p, 1, (int)left);
+        if (n > 0) return 0;
+        if (n < 0 && errno != EINTR) return -1;
+    }
+    return -1;
+}
+
+/* The RFC 6455 opening handshake on a connected socket, within 5 s. The key is
+ * the RFC's example (section 1.3), whose accept value it gives. Returns NULL
+ * or what went wrong. */
+static const char *ws_handshake(struct conn *c, const char *host, int port) {
+    char req[256], resp[2048];
+    int len = snprintf(req, sizeof req,
+                       "GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                       host, port);
+    int64_t deadline = now_ns() + 5000000000LL;
+    for (int off = 0; off < len;) {
+        ssize_t n = send(c->fd, req + off, (size_t)(len - off), MSG_NOSIGNAL);
+        if (n > 0) off += (int)n;
+        else if (n < 0 && (errno == EAGAIN || errno == EINTR)) { if (wait_fd(c->fd, POLLOUT, deadline)) return "timed out sending"; }
+        else return "send failed";
+    }
+    /* The server sends nothing after the 101 until the first message, so
+     * everything read here is the response head. */
+    size_t got = 0;
+    while (!memmem(resp, got, "\r\n\r\n", 4)) {
+        if (got == sizeof resp - 1) return "response head too long";
+        ssize_t n = recv(c->fd, resp + got, sizeof resp - 1 - got, 0);
+        if (n > 0) got += (size_t)n;
+        else if (n < 0 && (errno == EAGAIN || errno == EINTR)) { if (wait_fd(c->fd, POLLIN, deadline)) return "timed out reading"; }
+        else return n == 0 ? "closed by server" : "recv failed";
+    }
+    resp[got] = 0;
+    if (strncmp(resp, "HTTP/1.1 101 ", 13) != 0) return "no 101 Switching Protocols";
+    char *accept = strcasestr(resp, "\r\nSec-WebSocket-Accept:");
+    if (!accept || strncmp(accept + 24 + strspn(accept + 24, " \t"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", 28) != 0)
+        return "wrong Sec-WebSocket-Accept";
+    if (strstr(resp, "\r\n\r\n")[4] != 0) return "bytes after the response head";
+    return NULL;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--websocket") == 0) {
+        websocket = 1;
+        out_len = WS_OUT;
+        in_len = WS_IN;
+        argv++;
+        argc--;
+    }
     if (argc < 6 || argc > 8) {
-        fprintf(stderr, "usage: %s HOST PORT CONNECTIONS WARMUP_S DURATION_S [SERVER_PID [RATE]]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--websocket] HOST PORT CONNECTIONS WARMUP_S DURATION_S [SERVER_PID [RATE]]\n", argv[0]);
         return 1;
     }
     const char *host = argv[1];
@@ -325,6 +410,12 @@ int main(int argc, char **argv) {
             set_events(c, 0);
         }
     }
+    for (int i = 0; websocket && i < nconn; i++) {
+        const char *why = conns[i].st == SENDING ? ws_handshake(&conns[i], host, port) : NULL;
+        char msg[80];
+        snprintf(msg, sizeof msg, "handshake failed (%s)", why ? why : "");
+        if (why) kill_conn(&conns[i], msg, 0);
+    }
     int alive = 0;
     for (int i = 0; i < nconn; i++) if (conns[i].st != DEAD) alive++;
     if (alive == 0) {
@@ -384,21 +475,21 @@ int main(int argc, char **argv) {
                     set_events(c, EPOLLIN);
                 }
             } else if (c->st == RECEIVING) {
-                ssize_t r = recv(c->fd, c->in + c->off, (size_t)(MSG - c->off), 0);
-                if (r == 0) { kill_conn(c, "read", 0); continue; }
+                ssize_t r = recv(c->fd, c->in + c->off, (size_t)(in_len - c->off), 0);
+                if (r == 0) { kill_conn(c, "closed by server", 0); continue; }
                 if (r < 0) {
                     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
                     kill_conn(c, "recv failed", errno);
                     continue;
                 }
                 c->off += (int)r;
-                if (c->off < MSG) continue;
-                if (memcmp(c->in, c->out, MSG) != 0) {
-                    for (int i = 0; i < MSG; i++) {
-                        if (c->in[i] != c->out[i]) {
+                if (c->off < in_len) continue;
+                if (memcmp(c->in, c->want, (size_t)in_len) != 0) {
+                    for (int i = 0; i < in_len; i++) {
+                        if (c->in[i] != c->want[i]) {
                             fprintf(stderr,
-                                    "loadgen: ECHO MISMATCH on connection %u, round trip %u, byte %d: sent 0x%02x, got 0x%02x\n",
-                                    c->id, c->seq, i, c->out[i], c->in[i]);
+                                    "loadgen: ECHO MISMATCH on connection %u, round trip %u, byte %d: expected 0x%02x, got 0x%02x\n",
+                                    c->id, c->seq, i, c->want[i], c->in[i]);
                             break;
                         }
                     }

@@ -1,8 +1,10 @@
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -10,11 +12,16 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.FixedLengthFrameDecoder;
 
 /**
- * Netty 4.1 TCP echo server on one event-loop thread (accept and all I/O).
- * Usage: NettyEcho epoll|nio PORT (listens on 127.0.0.1).
+ * Netty 4.1 TCP echo server on one event-loop thread (accept and all I/O), or on
+ * {@code --loops N}: the listener on one of them, connections spread over all N round
+ * robin. {@code --work ROUNDS} (the cpu-echo workload): a FixedLengthFrameDecoder cuts
+ * 64-byte requests, and each is run through {@link Work} before it is echoed.
+ * Usage: NettyEcho epoll|nio PORT [--loops N] [--work ROUNDS] (listens on 127.0.0.1).
  */
 public final class NettyEcho {
     @ChannelHandler.Sharable
@@ -35,28 +42,67 @@ public final class NettyEcho {
         }
     }
 
+    /** The cpu-echo handler, one per connection (its Work is): whole requests from the decoder. */
+    static final class CpuEcho extends ChannelInboundHandlerAdapter {
+        private final Work work;
+
+        CpuEcho(int rounds) {
+            work = new Work(rounds);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            work.run(((ByteBuf) msg).nioBuffer());
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     public static void main(String[] args) throws InterruptedException {
         String transport = args[0];
         int port = Integer.parseInt(args[1]);
+        int loops = 1, rounds = 0;
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--loops" -> loops = Integer.parseInt(args[++i]);
+                case "--work" -> rounds = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
         EventLoopGroup group;
         Class<? extends ServerChannel> channel;
         if (transport.equals("epoll")) {
             Epoll.ensureAvailability();
-            group = new EpollEventLoopGroup(1);
+            group = new EpollEventLoopGroup(loops);
             channel = EpollServerSocketChannel.class;
         } else if (transport.equals("nio")) {
-            group = new NioEventLoopGroup(1);
+            group = new NioEventLoopGroup(loops);
             channel = NioServerSocketChannel.class;
         } else {
             throw new IllegalArgumentException("transport must be epoll or nio: " + transport);
         }
-        Echo echo = new Echo();
+        int work = rounds;
+        ChannelHandler handler = work == 0 ? new Echo() : new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new FixedLengthFrameDecoder(Work.MESSAGE), new CpuEcho(work));
+            }
+        };
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(group)
                     .channel(channel)
                     .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(echo)
+                    .childHandler(handler)
                     .bind("127.0.0.1", port)
                     .sync();
             bound.channel().closeFuture().sync();

@@ -1,0 +1,86 @@
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Netty 4.1 WebSocket echo server on one event-loop thread (accept and all I/O):
+ * HttpServerCodec, HttpObjectAggregator and WebSocketServerProtocolHandler (the opening
+ * handshake on "/", pings, close), then a handler that writes every text frame back as
+ * it came and flushes once per read. Other data frames are dropped. Usage:
+ * NettyWebSocket epoll|nio PORT (listens on 127.0.0.1).
+ */
+public final class NettyWebSocket {
+    @ChannelHandler.Sharable
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame) {
+                ctx.write(msg); // the frame itself: FIN, no extension bits, its payload
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String transport = args[0];
+        int port = Integer.parseInt(args[1]);
+        EventLoopGroup group;
+        Class<? extends ServerChannel> channel;
+        if (transport.equals("epoll")) {
+            Epoll.ensureAvailability();
+            group = new EpollEventLoopGroup(1);
+            channel = EpollServerSocketChannel.class;
+        } else if (transport.equals("nio")) {
+            group = new NioEventLoopGroup(1);
+            channel = NioServerSocketChannel.class;
+        } else {
+            throw new IllegalArgumentException("transport must be epoll or nio: " + transport);
+        }
+        Echo echo = new Echo();
+        try {
+            new ServerBootstrap()
+                    .group(group)
+                    .channel(channel)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketServerProtocolHandler("/"), echo);
+                        }
+                    })
+                    .bind("127.0.0.1", port)
+                    .sync()
+                    .channel().closeFuture().sync();
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+}
