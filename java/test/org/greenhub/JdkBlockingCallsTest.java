@@ -14,8 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.greenhub.internal.hub.HubLoop;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -195,6 +199,29 @@ class JdkBlockingCallsTest {
         assertTrue((System.nanoTime() - t0) / 1e6 < 2_000);
         assertInstanceOf(InterruptedException.class, e.getCause());
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void timedJdkWaitsOfGreenThreadsAreTimersOfTheirHub() {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "JDK 25 asks a ForkJoinPool scheduler to run the delayed tasks");
+        Green.run(() -> {
+            HubLoop hub = HubLoop.current();
+            int before = hub.pendingTimers();
+            GreenThread<Void> sleeper = Green.spawn(() -> Thread.sleep(Duration.ofMillis(300)));
+            GreenThread<Object> poller = Green.spawn(() -> new SynchronousQueue<>().poll(300, TimeUnit.MILLISECONDS));
+            Green.sleep(Duration.ofMillis(20));
+            assertEquals(before + 2, hub.pendingTimers()); // on the hub, not on a JDK unparker thread
+            long t0 = System.nanoTime();
+            sleeper.await();
+            assertNull(poller.await());
+            assertTrue((System.nanoTime() - t0) / 1e6 >= 200);
+            GreenThread<Void> woken = Green.spawn(() -> Thread.sleep(Duration.ofMinutes(1)));
+            Green.sleep(Duration.ofMillis(20));
+            woken.kill();                          // the timed park ends early: its timer is cancelled
+            assertThrows(GreenThreadExit.class, woken::await);
+            Green.sleep(Duration.ofMillis(50)); // and the kill's redelivery check has run
+            assertEquals(before, hub.pendingTimers());
+        });
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class HubLoop {
     private final AtomicBoolean needsWakeup = new AtomicBoolean();
     private final TimerHeap timers = new TimerHeap();
     private final Poller.ReadySink readySink = PollState::ready;
-    private final Executor scheduler = this::execute;
+    private final Executor scheduler = new HubScheduler(this);
     private final ThreadFactory greenThreads;
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
