@@ -432,7 +432,10 @@ public final class Green {
      * created in this JVM runs on green sockets (eventlet's monkeypatching of socket):
      * in a green thread their blocking calls yield to the hub. Idempotent. Datagram
      * sockets and NIO channels are not affected; sockets created earlier stay as they
-     * are. See {@link org.greenhub.green.Socket} for how green java.net sockets differ.
+     * are. See {@link org.greenhub.green.Socket} for how green java.net sockets differ;
+     * like the JDK's, one whose read or write a kill or {@link Timeout} ends is closed,
+     * and the call throws a SocketException (a driver's connection is then dropped by
+     * its pool, not reused in the middle of its protocol).
      *
      * @throws IllegalStateException if another socket factory was installed first
      */
@@ -470,7 +473,8 @@ public final class Green {
      * <p>Once the timeout has fired, {@code fn} ends with its TimeoutExpired whatever
      * the code in between made of it: if {@code fn} throws another exception (a JDBC
      * driver's SQLException wrapping the interrupt that ended its socket read), this
-     * throws the TimeoutExpired with that exception as its cause; if {@code fn} returns
+     * throws the TimeoutExpired with that exception as its cause (as suppressed, when
+     * that exception already has the TimeoutExpired among its causes); if {@code fn} returns
      * after the timeout interrupted a JDK call, it throws the TimeoutExpired too. The
      * calling thread's interrupt status is cleared then.
      *

@@ -147,18 +147,9 @@ public final class GreenThread<T> {
      * kill's own exception: a kill that interrupted a JDK call (a socket read, a
      * Thread.sleep) makes the code in between throw an exception of its own (a
      * SocketException, a driver's SQLException wrapping it, an InterruptedException).
-     * The kill is the outcome; {@code f} is attached to it as suppressed, unless it
-     * already carries the kill as a cause.
+     * The kill is the outcome; {@code f} is attached to it as suppressed.
      */
     private static Throwable killOutcome(Throwable kill, Throwable f) {
-        for (Throwable c = f; c != null; c = c.getCause()) {
-            if (c == kill) {
-                return kill;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
         kill.addSuppressed(f);
         return kill;
     }

@@ -31,14 +31,19 @@ import org.greenhub.internal.hub.Strand;
  * <ul>
  * <li>{@link Green#withTimeout(Duration, java.util.concurrent.Callable)}: the
  *     TimeoutExpired, with the library's exception as its
- *     {@linkplain Throwable#getCause() cause}; or its {@code onTimeout} value. Prefer it
- *     around library calls.</li>
+ *     {@linkplain Throwable#getCause() cause} (or, when that exception has the
+ *     TimeoutExpired among its own causes, {@linkplain Throwable#getSuppressed()
+ *     suppressed}); or its {@code onTimeout} value. Prefer it around library calls.</li>
  * <li>try-with-resources: the block's own exception (the SQLException) with the
  *     TimeoutExpired {@linkplain Throwable#getSuppressed() suppressed} in it, as
  *     {@link #close()} throws the TimeoutExpired; if the block returned normally
  *     (a library swallowed the interrupt), the TimeoutExpired itself.</li>
  * </ul>
- * Either way the thread's interrupt status is cleared, so its next call works.
+ * Either way the thread's interrupt status is cleared, so its next call works. A
+ * green {@code java.net} socket ({@code Green.patch()}, {@code org.greenhub.green.Socket})
+ * behaves as the JDK's: a read or write the timeout ends is a blocking point that
+ * throws inside the library, so the socket is closed and the library gets a
+ * SocketException whose cause is the TimeoutExpired, which reaches the caller as above.
  *
  * <p>A thread has at most one exception waiting to be thrown at its next blocking
  * point: a timeout that fires while a kill or another fired timeout is still waiting
@@ -184,8 +189,9 @@ public final class Timeout implements AutoCloseable {
     /**
      * What a block that ended with {@code failure} under this timeout throws: if the
      * timeout fired and {@code failure} is not its exception, the timeout's exception,
-     * with {@code failure} as its cause when it has none and {@code failure} does not
-     * carry it already; else {@code failure}. Disarms the timeout as {@link #cancel()}
+     * with {@code failure} as its cause when it has none; as suppressed when
+     * {@code failure} carries it as a cause already (a drop-in socket's SocketException)
+     * or it has a cause; else {@code failure}. Disarms the timeout as {@link #cancel()}
      * does and clears an interrupt status it left.
      */
     Throwable settle(Throwable failure) {
@@ -199,6 +205,7 @@ public final class Timeout implements AutoCloseable {
         }
         for (Throwable c = failure; c != null; c = c.getCause()) {
             if (c == t) {
+                t.addSuppressed(failure); // it carries t as a cause: no cycle of causes
                 return t;
             }
             if (c.getCause() == c) {

@@ -214,13 +214,14 @@ class JdbcTest {
         }
     }
 
+    /** Whether {@code t}'s causes, or the exceptions suppressed in it, include a {@code type}. */
     static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return true;
             }
         }
-        return false;
+        return Arrays.stream(t.getSuppressed()).anyMatch(type::isInstance);
     }
 
     /** Kills a green thread in the middle of {@code sql} run by {@code body}; checks what its await says; returns how long the kill took in ms. */
@@ -322,6 +323,62 @@ class JdbcTest {
                 assertEquals(0, pool.size());
                 assertFalse(Thread.currentThread().isInterrupted());
                 assertEquals(42, query(pool, "SELECT 42"));
+            });
+        } finally {
+            closeAll(pool);
+        }
+    }
+
+    /**
+     * Green.patch()'s sockets, given to pgjdbc through its socketFactory property (the
+     * JVM stays unpatched): a kill or Timeout ends the driver's read at a greenhub
+     * blocking point, inside the driver; the socket is closed and the driver sees an
+     * I/O error, as with the JDK's sockets, so the pools drop the connection.
+     */
+    @Test
+    void onGreenJavaNetSocketsKillAndTimeoutLeaveNoBrokenConnection() throws Exception {
+        String url = pg.url() + "&socketFactory=" + org.greenhub.testing.GreenSocketFactory.class.getName();
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(url);
+        c.setMaximumPoolSize(1);
+        c.setPoolName("jdbc-test-green-sockets");
+        ResourcePool<Connection> pool = new ResourcePool<>(0, 1, () -> {
+            try {
+                return new org.postgresql.Driver().connect(url, new java.util.Properties());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (HikariDataSource ds = new HikariDataSource(c)) {
+            Green.run(() -> {
+                assertEquals(1, query(ds, "SELECT 1"));
+                assertEquals(1, query(pool, "SELECT 1"));
+                long t0 = System.nanoTime();
+                TimeoutExpired e = assertThrows(TimeoutExpired.class,
+                        () -> Green.withTimeout(Duration.ofMillis(300), () -> query(ds, "SELECT 1 FROM pg_sleep(5)")));
+                double ms = (System.nanoTime() - t0) / 1e6;
+                assertTrue(ms >= 300 && ms < 2_500, "the timeout took " + ms + " ms");
+                assertTrue(hasCause(e, SQLException.class), String.valueOf(e.getCause()));
+                assertEquals(42, query(ds, "SELECT 42"));
+                SQLException s = assertThrows(SQLException.class, () -> {
+                    try (Timeout t = Timeout.start(Duration.ofMillis(300))) {
+                        query(ds, "SELECT 2 FROM pg_sleep(5)");
+                    }
+                });
+                assertTrue(Arrays.stream(s.getSuppressed()).anyMatch(x -> x instanceof TimeoutExpired), Arrays.toString(s.getSuppressed()));
+                assertEquals(43, query(ds, "SELECT 43"));
+                String sql = "SELECT 7 FROM pg_sleep(5) /* kill-green-sockets */";
+                killMidQuery(sql, () -> query(ds, sql));
+                assertEquals(44, query(ds, "SELECT 44"));
+                awaitGone(sql);
+
+                assertThrows(TimeoutExpired.class,
+                        () -> Green.withTimeout(Duration.ofMillis(300), () -> query(pool, "SELECT 1 FROM pg_sleep(5)")));
+                assertEquals(45, query(pool, "SELECT 45"));
+                String sql2 = "SELECT 8 FROM pg_sleep(5) /* kill-green-sockets-pool */";
+                killMidQuery(sql2, () -> query(pool, sql2));
+                assertEquals(46, query(pool, "SELECT 46"));
+                assertFalse(Thread.currentThread().isInterrupted());
             });
         } finally {
             closeAll(pool);

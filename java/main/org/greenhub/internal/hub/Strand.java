@@ -20,6 +20,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
 
     private Throwable killedWith;          // guarded by this: the last kill delivered
     private Throwable interruptedFor;      // guarded by this: the pending exception an interrupt carried
+    private Throwable lastThrown;          // guarded by this: what checkPending threw last
 
     protected Strand(Thread thread) {
         this.thread = thread;
@@ -190,6 +191,31 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
         return WITHDRAWN_AFTER_INTERRUPT;
     }
 
+    /**
+     * For a call that {@code t}, a kill or Timeout thrown at a blocking point inside it,
+     * ended halfway and that turns it into an exception of its own, as a JDK call turns
+     * an interrupt (a java.net drop-in socket: closed, and a SocketException): if
+     * {@code t} is what this strand's last blocking point threw, makes it pending again,
+     * as if it had interrupted a JDK call, so that it reaches the caller as a kill or
+     * Timeout that interrupted a JDK call does (thrown at the next blocking point;
+     * {@code Timeout.close}, {@code Green.withTimeout}, {@code GreenThread.await}). A
+     * pending kill is not replaced by a timeout. Call it on the strand's own thread.
+     *
+     * @param t the exception the call caught
+     * @return whether {@code t} was a kill or timeout thrown here (then it is pending again)
+     */
+    public final synchronized boolean rependIfDelivered(Throwable t) {
+        if (t == null || lastThrown != t) {
+            return false;
+        }
+        lastThrown = null;
+        if (pending == null || t == killedWith) {
+            pending = t;
+            interruptedFor = t;
+        }
+        return true;
+    }
+
     /** Drops whatever is pending, for a thread whose body has ended: nothing is thrown or redelivered any more. */
     protected final synchronized void clearPending() {
         pending = null;
@@ -214,6 +240,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
                 pending = null;
                 if (t != null) {
                     interruptedFor = null;
+                    lastThrown = t;
                     Thread.interrupted(); // a kill or timeout may have interrupted us; the exception replaces it
                 }
             }
