@@ -31,7 +31,11 @@ import org.greenhub.GreenThread;
  * Each run warms up for {@code warmup} seconds, then measures for {@code seconds}:
  * queries completed, and the process's CPU time (all its threads: the hub or
  * carriers, the JDK's pollers, HikariCP's housekeeping, GC and JIT) divided by them.
- * Prints one line: {@code variant=... qps=... cpu_us_per_query=...}. Run each variant in
+ * Prints one line: {@code variant=... qps=... cpu_us_per_query=...}
+ * ({@code -Djdbcbench.threads=true}: first the CPU per query of each platform thread
+ * that used more than 1% of it). {@code greenhub-rp} uses greenhub's
+ * {@code ResourcePool} of {@code poolSize} connections instead of HikariCP;
+ * {@code -patched} variants call {@code Green.patch()} first. Run each variant in
  * a fresh JVM ({@code ci/bench-jdbc} alternates them over several rounds):
  * {@code java <flags> -cp benchmarks.jar org.greenhub.bench.JdbcBench VARIANT JDBC_URL [seconds] [warmup] [clients] [poolSize]}.
  */
@@ -133,9 +137,32 @@ public final class JdbcBench {
         /** Sleeps until the measurement starts, reads the process's CPU clock, sleeps until it ends, reads it again. */
         void measure() throws InterruptedException {
             sleepUntil(startNanos);
+            java.util.Map<String, Long> threads0 = threadCpu();
             long cpu0 = cpu();
             sleepUntil(endNanos);
             cpuNanos = cpu() - cpu0;
+            if (Boolean.getBoolean("jdbcbench.threads")) { // -Djdbcbench.threads=true: CPU per platform thread
+                long q = Math.max(1, measured.get());
+                threadCpu().forEach((name, ns) -> {
+                    long d = ns - threads0.getOrDefault(name, 0L);
+                    if (d > cpuNanos / 100) {
+                        System.out.printf("  thread %-40s %8.2f us/query%n", name, d / 1e3 / q);
+                    }
+                });
+            }
+        }
+
+        /** CPU time of each live platform thread, by name (numbered when names repeat). */
+        static java.util.Map<String, Long> threadCpu() {
+            java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+            for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info != null) {
+                    String name = info.getThreadName() + "#" + info.getThreadId();
+                    cpu.put(name, Math.max(0, mx.getThreadCpuTime(info.getThreadId())));
+                }
+            }
+            return cpu;
         }
 
         static void sleepUntil(long deadline) throws InterruptedException {
