@@ -22,20 +22,23 @@ import java.util.stream.Stream;
  * by initdb in a temporary directory, the server in the foreground on a free port of
  * 127.0.0.1 (its Unix socket in that directory), trust authentication, no fsync.
  * initdb refuses to run as root: as root, both run as the user {@code postgres}
- * (through setpriv), which owns the directory. Closing it stops the server (fast
- * shutdown) and deletes the directory.
+ * (through setpriv), which owns the directory. Closing it stops the server (pg_ctl's
+ * fast shutdown; killed if that fails) and deletes the directory; so does a JVM
+ * shutdown hook if the test never closes it.
  */
 public final class Postgres implements AutoCloseable {
     private static final Path LIB = Path.of("/usr/lib/postgresql");
     private final Process process;
     private final Path dir;
     private final int port;
+    private final List<String> pgCtlStop;
     private final Thread hook;
 
-    private Postgres(Process process, Path dir, int port) {
+    private Postgres(Process process, Path dir, int port, List<String> pgCtlStop) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.pgCtlStop = pgCtlStop;
         this.hook = new Thread(this::stop, "postgres-test-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -113,7 +116,8 @@ public final class Postgres implements AutoCloseable {
                 // a backend whose client went away (a killed query's socket) ends its query soon
                 "-c", "client_connection_check_interval=50ms"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Postgres pg = new Postgres(p, dir, port);
+        Postgres pg = new Postgres(p, dir, port, asPostgres(root, bin.resolve("pg_ctl").toString(), "stop",
+                "-D", data.toString(), "-m", "fast", "-w", "-t", "20"));
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try (Connection c = pg.connect()) {
@@ -145,8 +149,9 @@ public final class Postgres implements AutoCloseable {
     private void stop() {
         if (process.isAlive()) {
             try {
-                // SIGINT: fast shutdown (SIGTERM, what destroy() sends, waits for the clients to leave)
-                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                // fast shutdown (SIGTERM, what destroy() sends, would wait for the clients to leave)
+                new ProcessBuilder(pgCtlStop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor(30, TimeUnit.SECONDS);
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
