@@ -437,7 +437,10 @@ public final class Green {
      * created in this JVM runs on green sockets (eventlet's monkeypatching of socket):
      * in a green thread their blocking calls yield to the hub. Idempotent. Datagram
      * sockets and NIO channels are not affected; sockets created earlier stay as they
-     * are. See {@link org.greenhub.green.Socket} for how green java.net sockets differ.
+     * are. See {@link org.greenhub.green.Socket} for how green java.net sockets differ;
+     * like the JDK's, one whose read or write a kill or {@link Timeout} ends is closed,
+     * and the call throws a SocketException (a driver's connection is then dropped by
+     * its pool, not reused in the middle of its protocol).
      *
      * @throws IllegalStateException if another socket factory was installed first
      */
@@ -469,34 +472,50 @@ public final class Green {
     /**
      * Runs {@code fn} in the calling thread under a {@link Timeout} of {@code d}, which
      * is cancelled when {@code fn} ends. The timeout fires at {@code fn}'s first
-     * blocking point after {@code d}; code that does not block runs on.
+     * blocking point after {@code d}, or interrupts the JDK blocking call {@code fn}
+     * waits in (see {@link Timeout}); code that does not block runs on.
+     *
+     * <p>Once the timeout has fired, {@code fn} ends with its TimeoutExpired whatever
+     * the code in between made of it: if {@code fn} throws another exception (a JDBC
+     * driver's SQLException wrapping the interrupt that ended its socket read), this
+     * throws the TimeoutExpired with that exception as its cause (as suppressed, when
+     * that exception already has the TimeoutExpired among its causes); if {@code fn} returns
+     * after the timeout interrupted a JDK call, it throws the TimeoutExpired too. The
+     * calling thread's interrupt status is cleared then.
      *
      * @param <T> the type of the result
      * @param d the timeout, as for {@link Timeout#start(Duration)}: null none, zero or
      *          negative fires at the first blocking point
      * @param fn the code to run
      * @return what {@code fn} returned
-     * @throws TimeoutExpired if the timeout fires (and {@code fn} does not catch it)
+     * @throws TimeoutExpired if the timeout fires (and {@code fn} does not catch it and
+     *         return without a JDK call interrupted)
      * @throws NullPointerException if {@code fn} is null
      * @throws GreenException wrapping a checked exception thrown by {@code fn}
      * @throws RuntimeException any unchecked exception (or error) thrown by {@code fn}, as is
      */
     public static <T> T withTimeout(Duration d, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
         Timeout t = Timeout.start(d);
+        T r;
         try {
-            return fn.call();
-        } catch (Exception e) {
-            throw GreenException.rethrow(e);
-        } finally {
+            r = fn.call();
+        } catch (Error e) {
             t.cancel();
+            throw e;
+        } catch (Exception e) {
+            throw GreenException.rethrow(t.settle(e));
         }
+        t.close();
+        return r;
     }
 
     /**
      * Runs {@code fn} in the calling thread under a {@link Timeout} of {@code d};
-     * returns {@code onTimeout} when that timeout's {@link TimeoutExpired} escapes
-     * {@code fn}. Other TimeoutExpired exceptions (an outer Timeout, a timed wait)
-     * propagate.
+     * returns {@code onTimeout} when that timeout fires and {@code fn} ends with its
+     * TimeoutExpired, or with any exception once the timeout has fired, or returns after
+     * the timeout interrupted a JDK call (as for {@link #withTimeout(Duration, Callable)}).
+     * Other TimeoutExpired exceptions (an outer Timeout, a timed wait) propagate.
      *
      * @param <T> the type of the result
      * @param d the timeout, as for {@link Timeout#start(Duration)}
@@ -508,19 +527,27 @@ public final class Green {
      * @throws RuntimeException any unchecked exception (or error) thrown by {@code fn}, as is
      */
     public static <T> T withTimeout(Duration d, Callable<T> fn, T onTimeout) {
+        Objects.requireNonNull(fn, "fn");
         Timeout t = Timeout.start(d);
+        T r;
         try {
-            return fn.call();
-        } catch (TimeoutExpired e) {
-            if (e.timeout() == t) {
-                return onTimeout;
-            }
+            r = fn.call();
+        } catch (Error e) {
+            t.cancel();
             throw e;
         } catch (Exception e) {
-            throw GreenException.rethrow(e);
-        } finally {
-            t.cancel();
+            Throwable out = t.settle(e);
+            if (out instanceof TimeoutExpired te && te.timeout() == t) {
+                return onTimeout;
+            }
+            throw GreenException.rethrow(out);
         }
+        try {
+            t.close();
+        } catch (TimeoutExpired e) {
+            return onTimeout;
+        }
+        return r;
     }
 
     static Callable<Void> callable(GreenRunnable r) {

@@ -81,8 +81,12 @@ public final class GreenThread<T> {
             return green.hub;
         }
 
-        boolean killed() {
-            return wasKilled();
+        Throwable killedBy() {
+            return killedWith();
+        }
+
+        void bodyEnded() {
+            clearPending();
         }
     }
 
@@ -123,14 +127,31 @@ public final class GreenThread<T> {
         } catch (Throwable t) {
             f = t;
         }
-        if (f instanceof InterruptedException && strand.killed()) {
-            f = new GreenThreadExit(); // a kill interrupted a JDK blocking call
+        strand.bodyEnded();
+        Throwable kill = strand.killedBy();
+        if (kill != null) {
+            Thread.interrupted(); // the kill may have interrupted a JDK call: the links run uninterrupted
+            if (f != null && f != kill) {
+                f = killOutcome(kill, f);
+            }
         }
         hub.unregister(strand);
         complete(r, f);
         if (f != null && reportFailure && !(f instanceof GreenThreadExit)) {
             LOG.log(System.Logger.Level.ERROR, "exception in green thread " + name(), f);
         }
+    }
+
+    /**
+     * The outcome of a killed thread that ended with {@code f} rather than with the
+     * kill's own exception: a kill that interrupted a JDK call (a socket read, a
+     * Thread.sleep) makes the code in between throw an exception of its own (a
+     * SocketException, a driver's SQLException wrapping it, an InterruptedException).
+     * The kill is the outcome; {@code f} is attached to it as suppressed.
+     */
+    private static Throwable killOutcome(Throwable kill, Throwable f) {
+        kill.addSuppressed(f);
+        return kill;
     }
 
     private void complete(T r, Throwable f) {
@@ -155,15 +176,24 @@ public final class GreenThread<T> {
      * A green caller parks and its hub runs the others meanwhile; a plain thread blocks
      * only itself. There is no time limit (use a {@link Timeout}).
      *
+     * <p>A killed thread's outcome is the kill's exception whatever the thread ended
+     * with, unless it returned normally: a kill that reached it in a JDK blocking call
+     * (a {@code java.net} socket read, {@code Thread.sleep}, a {@code java.util.concurrent}
+     * wait) interrupts that call, and the code in between may turn the interrupt into an
+     * exception of its own (a JDBC driver's SQLException wrapping a SocketException
+     * "Closed by interrupt"). That exception is then attached to the kill's exception as
+     * {@linkplain Throwable#getSuppressed() suppressed}.
+     *
      * @return the result of the thread's function
-     * @throws GreenThreadExit if the thread was killed with {@link #kill()} or
-     *         cancelled, or if the calling green thread is killed while it waits
+     * @throws GreenThreadExit if the thread was killed with {@link #kill()} (and did not
+     *         return normally) or cancelled, or if the calling green thread is killed while it waits
      * @throws GreenException wrapping the thread's checked exception; or, if the calling
      *         thread is interrupted while it waits, an InterruptedException
      * @throws IllegalStateException if a green thread awaits itself
      * @throws TimeoutExpired if a {@link Timeout} of the caller fires while it waits
      * @throws RuntimeException the thread's own unchecked exception (or errors), as is;
-     *         for a thread killed with {@link #kill(Throwable)}, that exception
+     *         for a thread killed with {@link #kill(Throwable)} (and that did not return
+     *         normally), that exception
      */
     public T await() {
         if (state != DONE) {
@@ -206,8 +236,16 @@ public final class GreenThread<T> {
      * one, if it is running) and waits until the thread has ended, its cleanup included
      * (a finally block that sleeps or does I/O has run when kill returns), as gevent's
      * {@code kill(block=True)}. A thread blocked in a JDK call rather than a greenhub
-     * one is interrupted; if that ends it with an InterruptedException, its outcome is a
-     * {@link GreenThreadExit}. A green caller parks meanwhile; a plain thread blocks
+     * one ({@code java.net} and {@code java.nio} channels, {@code Thread.sleep},
+     * {@code java.util.concurrent} waits, {@code Process.waitFor}) is interrupted, again
+     * every 20 ms while it waits in a JDK call with its interrupt status clear (a library
+     * caught the interrupt) and has not reached a greenhub blocking point. An interrupted
+     * {@code java.net} socket or NIO channel is closed by the JDK, so a connection whose
+     * query was killed is dead: a pool must discard it (HikariCP evicts a connection whose
+     * use threw a connection-level SQLException; see {@code ResourcePool.discard}).
+     * Whatever the thread ends with then, its outcome is {@code t} (see {@link #await()}),
+     * and {@code t} is thrown at its next greenhub blocking point, where its interrupt
+     * status is cleared. A green caller parks meanwhile; a plain thread blocks
      * only itself. A victim that catches {@code t} and carries on keeps the caller
      * waiting until it ends (bound the wait with a {@code Timeout}).
      *

@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.greenhub.internal.hub.Strand;
 import org.greenhub.net.GreenServerSocket;
 import org.greenhub.net.GreenSocket;
 
@@ -30,6 +31,8 @@ final class GreenSocketImpl extends SocketImpl {
     private GreenServerSocket listener;     // after bind + listen
     private InetSocketAddress bindAddress;  // between bind and listen
     private int timeoutMillis;              // SO_TIMEOUT: reads and accept
+    private InputStream in;                 // guarded by this: the streams, made once
+    private OutputStream out;
     private final Map<SocketOption<Object>, Object> pendingOptions = new LinkedHashMap<>();
 
     @Override
@@ -119,13 +122,94 @@ final class GreenSocketImpl extends SocketImpl {
     }
 
     @Override
-    protected InputStream getInputStream() throws IOException {
-        return connected().inputStream();
+    protected synchronized InputStream getInputStream() throws IOException {
+        GreenSocket s = connected();
+        if (in == null) {
+            InputStream raw = s.inputStream();
+            in = new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        return raw.read();
+                    } catch (RuntimeException | Error e) {
+                        throw aborted(s, e);
+                    }
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return raw.read(b, off, len);
+                    } catch (RuntimeException | Error e) {
+                        throw aborted(s, e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    raw.close();
+                }
+            };
+        }
+        return in;
     }
 
     @Override
-    protected OutputStream getOutputStream() throws IOException {
-        return connected().outputStream();
+    protected synchronized OutputStream getOutputStream() throws IOException {
+        GreenSocket s = connected();
+        if (out == null) {
+            OutputStream raw = s.outputStream();
+            out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    try {
+                        raw.write(b);
+                    } catch (RuntimeException | Error e) {
+                        throw aborted(s, e);
+                    }
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        raw.write(b, off, len);
+                    } catch (RuntimeException | Error e) {
+                        throw aborted(s, e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    raw.close();
+                }
+            };
+        }
+        return out;
+    }
+
+    /**
+     * A read or write that a kill or Timeout ended halfway: as the JDK does for a socket
+     * whose virtual thread is interrupted, closes the socket and throws a SocketException
+     * (its cause: the kill's or Timeout's exception), so that the code in between (a
+     * driver in the middle of its protocol) sees an I/O failure and never reuses the
+     * connection. The exception stays pending for the thread ({@code Strand.rependIfDelivered}).
+     * Any other exception is thrown as it is.
+     */
+    private static SocketException aborted(GreenSocket s, Throwable e) {
+        if (!Strand.current().rependIfDelivered(e)) {
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e; // only RuntimeExceptions and Errors are caught
+        }
+        try {
+            s.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing is all that is left to do
+        }
+        SocketException x = new SocketException("Closed by " + e);
+        x.initCause(e);
+        return x;
     }
 
     @Override

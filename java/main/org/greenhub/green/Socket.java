@@ -17,9 +17,17 @@ import java.net.SocketException;
  * supported; the options are SO_TIMEOUT, TCP_NODELAY (off by default, as in the JDK),
  * SO_KEEPALIVE, SO_RCVBUF, SO_SNDBUF, SO_LINGER and SO_REUSEADDR (always on for
  * listeners); others throw a SocketException. A green thread killed while it waits
- * gets {@code GreenThreadExit}, one whose {@code Timeout} fires gets
- * {@code TimeoutExpired}, and a thread interrupted while it waits gets a
- * {@code GreenException} whose cause is an InterruptedException.
+ * in connect or accept gets {@code GreenThreadExit}, one whose {@code Timeout} fires
+ * gets {@code TimeoutExpired}, and a thread interrupted while it waits gets a
+ * {@code GreenException} whose cause is an InterruptedException. A read or write of
+ * the streams that a kill or Timeout ends is treated as the JDK treats one whose
+ * virtual thread is interrupted: the socket is closed and the call throws a
+ * {@code SocketException} ("Closed by ...") whose cause is the kill's or Timeout's
+ * exception, so that the code in between (a JDBC driver in the middle of its
+ * protocol) sees an I/O failure and a pool drops the connection. That exception
+ * still reaches the thread: it is thrown at its next greenhub blocking point,
+ * {@code GreenThread.await} of a killed thread throws the kill's exception, and a
+ * Timeout's reaches its block as described in {@code Timeout}.
  */
 public class Socket extends java.net.Socket {
     /**

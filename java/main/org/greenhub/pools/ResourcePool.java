@@ -173,6 +173,35 @@ public class ResourcePool<T> {
         }
     }
 
+    /**
+     * Drops an item taken from the pool instead of putting it back: one that is
+     * broken, say a connection whose query was killed or timed out halfway (its socket
+     * closed by the interrupt, or its protocol left in the middle of a reply). The
+     * pool counts one item fewer, so the longest waiting getter, if any, creates a new
+     * one. The pool does not close the item: close it yourself. Never blocks.
+     *
+     * <pre>{@code
+     * Connection c = pool.get();
+     * boolean ok = false;
+     * try {
+     *     ... use c ...
+     *     ok = true;
+     * } finally {
+     *     if (ok) pool.put(c); else { pool.discard(c); c.close(); }
+     * }
+     * }</pre>
+     *
+     * @param item the item, taken from this pool and not put back
+     * @throws NullPointerException if {@code item} is null
+     */
+    public void discard(T item) {
+        Objects.requireNonNull(item, "item");
+        synchronized (this) {
+            count--;
+            grantCreates();
+        }
+    }
+
     private void handOver(T item, boolean atHead) {
         Waiter<T> w = getters.pollFirst();
         if (w != null) {
@@ -185,7 +214,8 @@ public class ResourcePool<T> {
     }
 
     /**
-     * Gets an item, as {@link #get()}, and returns a lease whose close() puts it back.
+     * Gets an item, as {@link #get()}, and returns a lease whose close() puts it back,
+     * unless {@link Lease#discard()} dropped it first.
      *
      * @return the lease
      * @throws NullPointerException if {@code create} returns null
@@ -207,13 +237,22 @@ public class ResourcePool<T> {
 
             @Override
             public void close() {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    closed = true;
+                if (end()) {
+                    put(item);
                 }
-                put(item);
+            }
+
+            @Override
+            public void discard() {
+                if (end()) {
+                    ResourcePool.this.discard(item);
+                }
+            }
+
+            private synchronized boolean end() {
+                boolean first = !closed;
+                closed = true;
+                return first;
             }
         };
     }

@@ -62,6 +62,51 @@ class JavaNetSocketsTest {
     }
 
     @Test
+    void aKillOrTimeoutEndingAReadClosesTheSocketAsTheJdkDoesOnAnInterrupt() {
+        Green.run(() -> {
+            try (ServerSocket ss = new ServerSocket(0, 50, LOCAL)) {
+                // a Timeout: the read fails as an I/O error (what a driver sees), the socket is closed
+                try (Socket s = new Socket(LOCAL, ss.getLocalPort()); java.net.Socket peer = ss.accept()) {
+                    org.greenhub.Timeout[] started = new org.greenhub.Timeout[1];
+                    java.net.SocketException e = assertThrows(java.net.SocketException.class, () -> {
+                        try (org.greenhub.Timeout t = org.greenhub.Timeout.start(java.time.Duration.ofMillis(30))) {
+                            started[0] = t;
+                            s.getInputStream().read();
+                        }
+                    });
+                    assertInstanceOf(org.greenhub.TimeoutExpired.class, e.getCause());
+                    assertSame(started[0], ((org.greenhub.TimeoutExpired) e.getSuppressed()[0]).timeout()); // thrown again by close()
+                    peer.getOutputStream().write(1);
+                    assertThrows(java.io.IOException.class, () -> s.getInputStream().read()); // closed
+                }
+                // through withTimeout: the org.greenhub.TimeoutExpired, the SocketException its cause
+                try (Socket s = new Socket(LOCAL, ss.getLocalPort()); java.net.Socket peer = ss.accept()) {
+                    org.greenhub.TimeoutExpired te = assertThrows(org.greenhub.TimeoutExpired.class,
+                            () -> Green.withTimeout(java.time.Duration.ofMillis(30), () -> s.getInputStream().read()));
+                    assertInstanceOf(java.net.SocketException.class, te.getSuppressed()[0]); // its cause is te: no cycle
+                }
+                // a kill: await says org.greenhub.GreenThreadExit
+                try (Socket s = new Socket(LOCAL, ss.getLocalPort()); java.net.Socket peer = ss.accept()) {
+                    GreenThread<Integer> reader = Green.spawn(() -> s.getInputStream().read());
+                    Green.sleep(java.time.Duration.ofMillis(20));
+                    reader.kill();
+                    org.greenhub.GreenThreadExit exit = assertThrows(org.greenhub.GreenThreadExit.class, reader::await);
+                    assertInstanceOf(java.net.SocketException.class, exit.getSuppressed()[0]);
+                    assertThrows(java.io.IOException.class, () -> s.getInputStream().read());
+                }
+                // an SO_TIMEOUT is no kill: the socket stays open
+                try (Socket s = new Socket(LOCAL, ss.getLocalPort()); java.net.Socket peer = ss.accept()) {
+                    s.setSoTimeout(20);
+                    assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+                    peer.getOutputStream().write(7);
+                    s.setSoTimeout(10_000);
+                    assertEquals(7, s.getInputStream().read());
+                }
+            }
+        });
+    }
+
+    @Test
     void dropInsExchangeDataInGreenThreads() {
         String reply = Green.run(() -> {
             try (ServerSocket ss = new ServerSocket(0, 50, LOCAL)) {

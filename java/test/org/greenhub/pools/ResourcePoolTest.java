@@ -151,6 +151,33 @@ class ResourcePoolTest {
     }
 
     @Test
+    void discardDropsTheItemAndAWaitingGetterCreatesANewOne() {
+        Green.run(() -> {
+            AtomicInteger created = new AtomicInteger();
+            ResourcePool<Integer> pool = new ResourcePool<>(0, 1, created::incrementAndGet);
+            Integer broken = pool.get();
+            GreenThread<Integer> waiter = Green.spawn(() -> pool.get());
+            Green.sleep();
+            assertEquals(1, pool.waiting());
+            pool.discard(broken);
+            assertEquals(2, waiter.await()); // a new item, not the broken one
+            assertEquals(1, pool.size());
+            pool.put(2);
+            // a lease: discard, then close does nothing
+            try (Lease<Integer> l = pool.lease()) {
+                assertEquals(2, l.get());
+                l.discard();
+                l.discard();
+                assertEquals(0, pool.size());
+            }
+            assertEquals(0, pool.size());
+            assertEquals(1, pool.free());
+            assertEquals(3, pool.get());
+            assertThrows(NullPointerException.class, () -> pool.discard(null));
+        });
+    }
+
+    @Test
     void killedGetterLosesNoItem() {
         Green.run(() -> {
             ResourcePool<String> pool = new ResourcePool<>(1, 1, () -> "x");

@@ -59,7 +59,7 @@ public final class HubLoop {
     private final AtomicBoolean needsWakeup = new AtomicBoolean();
     private final TimerHeap timers = new TimerHeap();
     private final Poller.ReadySink readySink = PollState::ready;
-    private final Executor scheduler = this::execute;
+    private final Executor scheduler = new HubScheduler(this);
     private final ThreadFactory greenThreads;
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
@@ -67,6 +67,9 @@ public final class HubLoop {
     /** How long the loop pauses after a failed poll. */
     static final long POLL_FAILURE_BACKOFF_MILLIS = 1000;
     private volatile Thread carrier;
+    // The last green thread of this hub found by isHubThread, written on the hub only. A
+    // stale read elsewhere is still a thread of this hub, never the reader's own.
+    private Thread lastGreen;
     private volatile boolean closed;
     private volatile boolean stopping;
     private java.nio.ByteBuffer scratch; // hub thread only: staging for native I/O of heap buffers
@@ -250,11 +253,15 @@ public final class HubLoop {
     /** Whether the running thread is this hub's carrier or one of its green threads. */
     public boolean isHubThread() {
         Thread t = Thread.currentThread();
-        if (t == carrier) {
+        if (t == carrier || t == lastGreen) {
             return true;
         }
         Strand g = Strand.currentGreen();
-        return g != null && g.hub() == this;
+        if (g != null && g.hub() == this) {
+            lastGreen = t; // a green thread asks several times a turn (unparks, timers)
+            return true;
+        }
+        return false;
     }
 
     /** The scheduler entry: the JDK calls it whenever a green thread of this hub becomes runnable. */

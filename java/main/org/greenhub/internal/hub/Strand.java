@@ -19,7 +19,9 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     long waitDeadline;                     // the deadline of the current Parking.park, for the dump
     private Runnable unparker;             // reused by timed parks
 
-    private boolean killed;                // guarded by this: a kill was delivered
+    private Throwable killedWith;          // guarded by this: the last kill delivered
+    private Throwable interruptedFor;      // guarded by this: the pending exception an interrupt carried
+    private Throwable lastThrown;          // guarded by this: what checkPending threw last
 
     protected Strand(Thread thread) {
         this.thread = thread;
@@ -72,50 +74,178 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     }
 
     /**
+     * How often a delivered exception that has not been thrown yet is delivered again
+     * while its thread is not parked in greenhub: a JDK blocking call may swallow an
+     * unpark, or a library catch an interrupt, and block again.
+     */
+    static final long REDELIVER_NANOS = 20_000_000L;
+
+    /**
      * Arranges for {@code t} to be thrown at this strand's current or next blocking
      * point. A kill replaces a pending timeout; a timeout does not replace a kill.
+     *
+     * <p>A strand parked in greenhub is unparked. One that is not is blocked in a JDK
+     * call (java.net, Thread.sleep, java.util.concurrent, ...), runnable, or running:
+     * a kill interrupts it at once, a timeout only if it waits in a JDK call (else it
+     * unparks it, which a park it is entering consumes). Until
+     * {@code t} is thrown or withdrawn, it is delivered again every
+     * {@link #REDELIVER_NANOS} on the strand's hub (the default hub for a plain
+     * thread): a strand found waiting in a JDK call, its interrupt status clear (a
+     * library caught the interrupt and blocked again), is interrupted again.
      */
     public final void deliver(Throwable t, boolean isKill) {
         synchronized (this) {
-            Throwable p = pending;
-            if (p == null || isKill) {
-                pending = t;
+            if (isKill) {
+                killedWith = t;
             }
-            killed |= isKill;
+            if (pending != null && !isKill) {
+                return; // one exception waits at a time: this timeout is dropped
+            }
+            pending = t;
+            if (parked) {
+                LockSupport.unpark(thread);
+                return;
+            }
+            if (thread != Thread.currentThread() && (isKill || waitsInJdkCall())) {
+                interrupt(t);
+            } else {
+                LockSupport.unpark(thread); // it may be on its way into a park
+            }
         }
-        if (parked || !isKill) {
-            LockSupport.unpark(thread);
-        } else if (thread != Thread.currentThread()) {
-            // Blocked in a JDK call (Thread.sleep, java.net, ...) or runnable: interrupt
-            // so a JDK blocking call ends too; the flag is cleared when the exit is thrown.
-            thread.interrupt();
+        scheduleRedelivery(t);
+    }
+
+    /** Whether the thread waits in a JDK blocking call (parked, but not in greenhub's park). Under this lock. */
+    private boolean waitsInJdkCall() {
+        Thread.State st = thread.getState();
+        return !parked && (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING);
+    }
+
+    /** Interrupts the thread on behalf of pending {@code t}, so that a JDK blocking call ends. Under this lock. */
+    private void interrupt(Throwable t) {
+        interruptedFor = t;
+        thread.interrupt();
+    }
+
+    private void scheduleRedelivery(Throwable t) {
+        HubLoop h = hub();
+        if (h == null) {
+            h = HubKinds.defaultLoop();
         }
+        if (!h.isClosed()) {
+            h.scheduleAt(System.nanoTime() + REDELIVER_NANOS, () -> redeliver(t));
+        }
+    }
+
+    /** {@link #deliver} again, while {@code t} is pending and the thread lives. */
+    private void redeliver(Throwable t) {
+        synchronized (this) {
+            if (pending != t || !thread.isAlive()) {
+                return; // thrown, withdrawn or replaced (a replacement has its own redelivery), or over
+            }
+            if (parked) {
+                LockSupport.unpark(thread); // it throws t when it runs
+                return;
+            }
+            if (waitsInJdkCall() && !thread.isInterrupted()) {
+                interrupt(t);
+            }
+        }
+        scheduleRedelivery(t);
     }
 
     /** Withdraws {@code t} if it is still pending (a Timeout cancelled before it was thrown). */
-    public final synchronized boolean withdraw(Throwable t) {
-        if (pending == t) {
-            pending = null;
-            return true;
+    public final boolean withdraw(Throwable t) {
+        return withdrawAndClear(t) != NOT_PENDING;
+    }
+
+    /** {@link #withdrawAndClear}: {@code t} was not pending (thrown, withdrawn, replaced, never delivered). */
+    public static final int NOT_PENDING = 0;
+    /** {@link #withdrawAndClear}: {@code t} was pending and is withdrawn; it never interrupted the thread. */
+    public static final int WITHDRAWN = 1;
+    /**
+     * {@link #withdrawAndClear}: {@code t} was pending, had interrupted the thread (which
+     * may have ended a JDK blocking call, or a library may have turned it into an
+     * exception of its own), and is withdrawn.
+     */
+    public static final int WITHDRAWN_AFTER_INTERRUPT = 2;
+
+    /**
+     * Withdraws {@code t} if it is still pending. If it had interrupted the thread and
+     * the caller is this strand's thread, clears the interrupt status, so that the
+     * thread's next call works.
+     *
+     * @return {@link #NOT_PENDING}, {@link #WITHDRAWN} or {@link #WITHDRAWN_AFTER_INTERRUPT}
+     */
+    public final synchronized int withdrawAndClear(Throwable t) {
+        if (pending != t || t == null) {
+            return NOT_PENDING;
         }
-        return false;
+        pending = null;
+        if (interruptedFor != t) {
+            return WITHDRAWN;
+        }
+        interruptedFor = null;
+        if (thread == Thread.currentThread()) {
+            Thread.interrupted();
+        }
+        return WITHDRAWN_AFTER_INTERRUPT;
     }
 
-    /** Whether a kill was ever delivered to this strand. */
-    protected final synchronized boolean wasKilled() {
-        return killed;
+    /**
+     * For a call that {@code t}, a kill or Timeout thrown at a blocking point inside it,
+     * ended halfway and that turns it into an exception of its own, as a JDK call turns
+     * an interrupt (a java.net drop-in socket: closed, and a SocketException): if
+     * {@code t} is what this strand's last blocking point threw, makes it pending again,
+     * as if it had interrupted a JDK call, so that it reaches the caller as a kill or
+     * Timeout that interrupted a JDK call does (thrown at the next blocking point;
+     * {@code Timeout.close}, {@code Green.withTimeout}, {@code GreenThread.await}). A
+     * pending kill is not replaced by a timeout. Call it on the strand's own thread.
+     *
+     * @param t the exception the call caught
+     * @return whether {@code t} was a kill or timeout thrown here (then it is pending again)
+     */
+    public final synchronized boolean rependIfDelivered(Throwable t) {
+        if (t == null || lastThrown != t) {
+            return false;
+        }
+        lastThrown = null;
+        if (pending == null || t == killedWith) {
+            pending = t;
+            interruptedFor = t;
+        }
+        return true;
     }
 
-    /** Throws the pending exception, if any. */
+    /** Drops whatever is pending, for a thread whose body has ended: nothing is thrown or redelivered any more. */
+    protected final synchronized void clearPending() {
+        pending = null;
+        interruptedFor = null;
+    }
+
+    /**
+     * The exception of the last kill delivered to this strand.
+     *
+     * @return it, or null if it was never killed
+     */
+    protected final synchronized Throwable killedWith() {
+        return killedWith;
+    }
+
+    /** Throws the pending exception, if any; its thread's interrupt status is cleared then. */
     final void checkPending() {
         if (pending != null) {
             Throwable t;
             synchronized (this) {
                 t = pending;
                 pending = null;
+                if (t != null) {
+                    interruptedFor = null;
+                    lastThrown = t;
+                    Thread.interrupted(); // a kill or timeout may have interrupted us; the exception replaces it
+                }
             }
             if (t != null) {
-                Thread.interrupted(); // a kill may have interrupted us; the exit replaces it
                 throw sneaky(t);
             }
         }
