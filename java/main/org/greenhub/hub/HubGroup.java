@@ -1,11 +1,11 @@
 package org.greenhub.hub;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.greenhub.GreenRunnable;
 import org.greenhub.GreenThread;
@@ -13,7 +13,7 @@ import org.greenhub.GreenThreadExit;
 import org.greenhub.internal.hub.HubKinds;
 import org.greenhub.internal.hub.HubLoop;
 import org.greenhub.internal.hub.Spawning;
-import org.greenhub.internal.hub.WaitList;
+import org.greenhub.internal.hub.Parking;
 
 /**
  * Several hubs, each on its own carrier thread, for a server that uses every core: Netty's
@@ -160,30 +160,50 @@ public final class HubGroup implements AutoCloseable {
         }
     }
 
-    /** The green threads of one {@code each} in the order they ended. */
+    /**
+     * The green threads of one {@code each} in the order they ended. The link callback
+     * that adds one takes no monitor: a green thread blocked on a monitor when its hub
+     * closes is never resumed, and the JDK then keeps the monitor for it.
+     */
     private static final class Ended {
-        private final ArrayDeque<GreenThread<?>> queue = new ArrayDeque<>();
-        private final WaitList waiting = new WaitList();
-        private boolean groupClosed;
+        private final ConcurrentLinkedQueue<GreenThread<?>> queue = new ConcurrentLinkedQueue<>();
+        private volatile boolean groupClosed;
+        private volatile Thread waiter;
 
-        synchronized void add(GreenThread<?> g) {
+        void add(GreenThread<?> g) {
             queue.add(g);
-            waiting.wakeAll();
+            wake();
         }
 
         /** The group's hubs have stopped: a green thread that did not end by then never will. */
-        synchronized void groupClosed() {
+        void groupClosed() {
             groupClosed = true;
-            waiting.wakeAll();
+            wake();
         }
 
+        private void wake() {
+            Thread w = waiter;
+            if (w != null) {
+                Parking.unpark(w);
+            }
+        }
+
+        /** The next green thread to end; waits (green or plain) for it. One caller at a time. */
         GreenThread<?> take() {
-            waiting.await(this, () -> !queue.isEmpty() || groupClosed);
-            synchronized (this) {
-                if (queue.isEmpty()) {
-                    throw new GreenThreadExit(); // as await() of a killed green thread
+            waiter = Thread.currentThread();
+            try {
+                while (true) {
+                    GreenThread<?> g = queue.poll();
+                    if (g != null) {
+                        return g;
+                    }
+                    if (groupClosed) {
+                        throw new GreenThreadExit(); // as await() of a killed green thread
+                    }
+                    Parking.park(this, Parking.NO_DEADLINE);
                 }
-                return queue.poll();
+            } finally {
+                waiter = null;
             }
         }
     }
