@@ -1,19 +1,9 @@
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
 
 /**
@@ -78,18 +68,6 @@ public final class NettyEcho {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        EventLoopGroup group;
-        Class<? extends ServerChannel> channel;
-        if (transport.equals("epoll")) {
-            Epoll.ensureAvailability();
-            group = new EpollEventLoopGroup(loops);
-            channel = EpollServerSocketChannel.class;
-        } else if (transport.equals("nio")) {
-            group = new NioEventLoopGroup(loops);
-            channel = NioServerSocketChannel.class;
-        } else {
-            throw new IllegalArgumentException("transport must be epoll or nio: " + transport);
-        }
         int work = rounds;
         ChannelHandler handler = work == 0 ? new Echo() : new ChannelInitializer<SocketChannel>() {
             @Override
@@ -97,17 +75,6 @@ public final class NettyEcho {
                 ch.pipeline().addLast(new FixedLengthFrameDecoder(Work.MESSAGE), new CpuEcho(work));
             }
         };
-        try {
-            ChannelFuture bound = new ServerBootstrap()
-                    .group(group)
-                    .channel(channel)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(handler)
-                    .bind("127.0.0.1", port)
-                    .sync();
-            bound.channel().closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
-        }
+        NettyServers.serve(transport, port, loops, handler);
     }
 }

@@ -1,4 +1,3 @@
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -6,15 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -78,35 +69,12 @@ public final class NettyHttp {
     public static void main(String[] args) throws InterruptedException {
         String transport = args[0];
         int port = Integer.parseInt(args[1]);
-        EventLoopGroup group;
-        Class<? extends ServerChannel> channel;
-        if (transport.equals("epoll")) {
-            Epoll.ensureAvailability();
-            group = new EpollEventLoopGroup(1);
-            channel = EpollServerSocketChannel.class;
-        } else if (transport.equals("nio")) {
-            group = new NioEventLoopGroup(1);
-            channel = NioServerSocketChannel.class;
-        } else {
-            throw new IllegalArgumentException("transport must be epoll or nio: " + transport);
-        }
         Hello hello = new Hello();
-        try {
-            new ServerBootstrap()
-                    .group(group)
-                    .channel(channel)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), hello);
-                        }
-                    })
-                    .bind("127.0.0.1", port)
-                    .sync()
-                    .channel().closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
-        }
+        NettyServers.serve(transport, port, 1, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), hello);
+            }
+        });
     }
 }
