@@ -29,7 +29,11 @@
  * line on stdout:
  *
  *   RESULT conns=N rtps=... p50_us=... p99_us=... cpu_s=... roundtrips=... window_s=... errors=...
- *          loadgen_cpu_s=... other_cpu_s=... rate=...
+ *          loadgen_cpu_s=... other_cpu_s=... rate=... conn_min=... conn_p50=... conn_max=...
+ *
+ * conn_min, conn_p50 and conn_max are the fewest, the median and the most round
+ * trips one connection completed in the window: how evenly the server serves its
+ * connections, which p99 alone does not tell.
  *
  * Exits 2 (with a message on stderr) when an echoed byte differs from the one
  * sent, 1 on setup failures (bad args, no connection could be made).
@@ -101,6 +105,7 @@ struct conn {
     enum state st;
     uint32_t id;
     uint32_t seq;       /* round trip number, seeds the payload */
+    uint32_t measured;  /* round trips completed in the measured window: fairness between connections */
     int off;            /* bytes sent or received of the current message */
     int64_t sent_ns;    /* when the request was fully written */
     unsigned char out[WS_OUT];  /* the request on the wire (out_len bytes) */
@@ -110,6 +115,11 @@ struct conn {
 
 static int websocket;            /* --websocket */
 static int out_len = MSG, in_len = MSG;
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -497,6 +507,7 @@ int main(int argc, char **argv) {
                 }
                 if (measuring && t_ev < t_end) {
                     roundtrips++;
+                    c->measured++;
                     hist_add((t_ev - c->sent_ns) / 1000);
                 }
                 c->seq++;
@@ -514,10 +525,16 @@ int main(int argc, char **argv) {
         other_s = (busy1 - busy0) - cpu_s - (self1 - self0);
         if (other_s < 0) other_s = 0;
     }
+    /* Round trips per connection in the window, sorted: the least served, the median and the most served. */
+    uint32_t *per = malloc((size_t)nconn * sizeof *per);
+    for (int i = 0; i < nconn; i++) per[i] = conns[i].measured;
+    qsort(per, (size_t)nconn, sizeof *per, cmp_u32);
     printf("RESULT conns=%d rtps=%.0f p50_us=%lld p99_us=%lld cpu_s=%.2f roundtrips=%llu window_s=%.3f errors=%llu "
-           "loadgen_cpu_s=%.2f other_cpu_s=%.2f rate=%.0f\n",
+           "loadgen_cpu_s=%.2f other_cpu_s=%.2f rate=%.0f conn_min=%u conn_p50=%u conn_max=%u\n",
            nconn, (double)roundtrips / window_s, (long long)hist_percentile(0.50), (long long)hist_percentile(0.99),
-           cpu_s, (unsigned long long)roundtrips, window_s, (unsigned long long)errors, self1 - self0, other_s, rate);
+           cpu_s, (unsigned long long)roundtrips, window_s, (unsigned long long)errors, self1 - self0, other_s, rate,
+           per[0], per[nconn / 2], per[nconn - 1]);
+    free(per);
     fflush(stdout);
     for (int i = 0; i < nconn; i++)
         if (conns[i].fd >= 0) close(conns[i].fd);
