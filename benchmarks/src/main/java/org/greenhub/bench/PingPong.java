@@ -1,0 +1,95 @@
+package org.greenhub.bench;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import org.greenhub.Green;
+import org.greenhub.GreenThread;
+import org.greenhub.queue.LightQueue;
+
+/**
+ * Switch, the runtime against the JDK's scheduler (issue #15): two threads ping-pong
+ * a token through two queues of capacity 1, {@code ops} round trips (default
+ * 1,000,000); time per round trip (two switches: each side parks in its get until the
+ * other puts). A plain main program, one variant per JVM:
+ * <ul>
+ * <li>{@code greenhub-lightqueue}: two green threads of one hub, two {@code LightQueue(1)};</li>
+ * <li>{@code jdk-abq}: two JDK virtual threads, two {@code ArrayBlockingQueue(1)};</li>
+ * <li>{@code jdk-sq}: two JDK virtual threads, two {@code SynchronousQueue}s.</li>
+ * </ul>
+ * The JDK variants run on the scheduler the JVM is given (the driver runs them at
+ * {@code -Djdk.virtualThreadScheduler.parallelism=1} and at the default).
+ * {@code java <flags> -cp benchmarks.jar org.greenhub.bench.PingPong <variant> [ops]
+ * [warm-up iterations] [measured iterations]}; {@link RuntimeCompare} (through
+ * {@code ci/bench --runtime}) runs it in fresh JVMs side by side with its peers.
+ */
+public final class PingPong {
+    private PingPong() {
+    }
+
+    static final int DEFAULT_OPS = 1_000_000;
+    private static final Integer TOKEN = 42;
+
+    public static void main(String[] args) throws Exception {
+        String variant = args.length > 0 ? args[0] : "greenhub-lightqueue";
+        Iterations.Workload w = switch (variant) {
+            case "greenhub-lightqueue" -> PingPong::green;
+            case "jdk-abq" -> n -> jdk(n, new ArrayBlockingQueue<>(1), new ArrayBlockingQueue<>(1));
+            case "jdk-sq" -> n -> jdk(n, new SynchronousQueue<>(), new SynchronousQueue<>());
+            default -> throw new IllegalArgumentException("unknown variant " + variant
+                    + " (greenhub-lightqueue, jdk-abq, jdk-sq)");
+        };
+        Iterations.main(variant, args, DEFAULT_OPS, w);
+    }
+
+    static long green(int n) {
+        return Green.run(() -> {
+            LightQueue<Integer> ping = new LightQueue<>(1);
+            LightQueue<Integer> pong = new LightQueue<>(1);
+            GreenThread<Void> ponger = Green.spawn(() -> {
+                for (int i = 0; i < n; i++) {
+                    pong.put(ping.get());
+                }
+            });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ping.put(TOKEN);
+                pong.get();
+            }
+            long t = System.nanoTime() - t0;
+            ponger.await();
+            return t;
+        });
+    }
+
+    static long jdk(int n, BlockingQueue<Integer> ping, BlockingQueue<Integer> pong) throws Exception {
+        long[] elapsed = new long[1];
+        Thread ponger = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    pong.put(ping.take());
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread pinger = Thread.ofVirtual().start(() -> {
+            try {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    ping.put(TOKEN);
+                    pong.take();
+                }
+                elapsed[0] = System.nanoTime() - t0;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pinger.join();
+        ponger.join();
+        if (elapsed[0] == 0) {
+            throw new IllegalStateException("the pinger failed");
+        }
+        return elapsed[0];
+    }
+}
