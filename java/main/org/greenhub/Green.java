@@ -74,7 +74,7 @@ public final class Green {
         }
         HubLoop hub = HubKinds.open();
         try {
-            GreenThread<T> g = new GreenThread<>(hub, main, false);
+            GreenThread<T> g = new GreenThread<>(hub, main);
             g.start();
             hub.loop(g::isDone);
             // Kill what is left, let it unwind, and leave what refuses to die parked.
@@ -114,7 +114,7 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static <T> GreenThread<T> spawn(Callable<T> fn) {
-        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
+        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"));
         g.start();
         return g;
     }
@@ -128,7 +128,9 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static GreenThread<Void> spawn(GreenRunnable fn) {
-        return spawn(callable(fn));
+        GreenThread<Void> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
+        g.start();
+        return g;
     }
 
     /**
@@ -141,7 +143,7 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static void spawnN(GreenRunnable fn) {
-        new GreenThread<>(HubLoop.current(), callable(fn), true).start();
+        new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), true).start();
     }
 
     /**
@@ -159,7 +161,7 @@ public final class Green {
      */
     public static <T> GreenThread<T> spawnAfter(Duration delay, Callable<T> fn) {
         Objects.requireNonNull(delay, "delay");
-        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
+        GreenThread<T> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"));
         g.startAfter(delay);
         return g;
     }

@@ -32,7 +32,7 @@ public final class GreenThread<T> {
             throw new ExceptionInInitializerError(e);
         }
         Spawning.install((hub, fn) -> {
-            GreenThread<?> g = new GreenThread<>(hub, fn, false);
+            GreenThread<?> g = new GreenThread<>(hub, fn);
             g.start();
             return g;
         });
@@ -43,7 +43,8 @@ public final class GreenThread<T> {
     private final HubLoop hub;
     private final GreenStrand strand;
     private final Thread thread;
-    private final Callable<T> fn;
+    private final Object fn;                    // a Callable<T>, or a GreenRunnable when runnableFn
+    private final boolean runnableFn;           // fn is a GreenRunnable: no wrapper object per spawn
     private final boolean reportFailure;       // spawnN: nobody awaits, so failures are printed
     private volatile int state;
     private volatile boolean started;           // fn began to run
@@ -54,31 +55,56 @@ public final class GreenThread<T> {
     private boolean resolvingLinks;             // guarded by this
     private HubTimer startTimer;                // spawnAfter
 
-    GreenThread(HubLoop hub, Callable<T> fn, boolean reportFailure) {
+    /** An unstarted green thread of {@code hub} running {@code fn}; its await() gives fn's result. */
+    GreenThread(HubLoop hub, Callable<T> fn) {
+        this(hub, fn, false, false);
+    }
+
+    /**
+     * An unstarted green thread of {@code hub} running {@code fn} (its result null);
+     * {@code reportFailure} for spawnN, whose failures nobody awaits.
+     */
+    GreenThread(HubLoop hub, GreenRunnable fn, boolean reportFailure) {
+        this(hub, fn, true, reportFailure);
+    }
+
+    private GreenThread(HubLoop hub, Object fn, boolean runnableFn, boolean reportFailure) {
         this.hub = hub;
         this.fn = fn;
+        this.runnableFn = runnableFn;
         this.reportFailure = reportFailure;
-        this.thread = hub.newGreenThread(this::body);
         this.strand = new GreenStrand(this);
+        this.thread = hub.newGreenThread(strand);
+        strand.bind(thread);
     }
 
     /**
      * What the hub core knows of a green thread: its pending kill or Timeout, its hub,
      * and whom to wake when a kill has been handled. The Java thread's uncaught-exception
-     * handler, which is how the core finds it ({@link Strand#currentGreen}).
+     * handler, which is how the core finds it ({@link Strand#currentGreen}), and the
+     * Java thread's task (one object fewer per spawn than a lambda).
      */
-    static final class GreenStrand extends Strand {
+    static final class GreenStrand extends Strand implements Runnable {
         final GreenThread<?> green;
 
         GreenStrand(GreenThread<?> green) {
             super(null);
             this.green = green;
-            setThread(green.thread);
         }
 
         @Override
         public HubLoop hub() {
             return green.hub;
+        }
+
+        void bind(Thread t) {
+            setThread(t);
+        }
+
+        /** The Java thread's body. */
+        @Override
+        public void run() {
+            green.body();
         }
 
         Throwable killedBy() {
@@ -110,6 +136,7 @@ public final class GreenThread<T> {
         startTimer = hub.schedule(delay, thread::start);
     }
 
+    @SuppressWarnings("unchecked")
     private void body() {
         if (!STATE.compareAndSet(this, NEW, RUNNING)) {
             return; // killed or cancelled before it started: already complete
@@ -123,7 +150,11 @@ public final class GreenThread<T> {
         T r = null;
         Throwable f = null;
         try {
-            r = fn.call();
+            if (runnableFn) {
+                ((GreenRunnable) fn).run();
+            } else {
+                r = ((Callable<T>) fn).call();
+            }
         } catch (Throwable t) {
             f = t;
         }
