@@ -128,7 +128,7 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static GreenThread<Void> spawn(GreenRunnable fn) {
-        GreenThread<Void> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false);
+        GreenThread<Void> g = new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), false, null);
         g.start();
         return g;
     }
@@ -143,7 +143,7 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static void spawnN(GreenRunnable fn) {
-        new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), true).start();
+        new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), true, null).start();
     }
 
     /**

@@ -4,10 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.greenhub.internal.hub.HubLoop;
 import org.greenhub.internal.hub.Parking;
 import org.greenhub.internal.hub.WaitList;
 import org.greenhub.internal.hub.Waiter;
@@ -29,7 +27,6 @@ public class GreenPool {
     private int running;                                        // slots taken, guarded by this
     private final ArrayDeque<Waiter<Void>> spawners = new ArrayDeque<>(); // guarded by this
     private final WaitList idleWaiters = new WaitList(); // waitAll, guarded by this
-    private final Set<Thread> members = ConcurrentHashMap.newKeySet(); // threads running a task of this pool
 
     /** Creates a pool of 1000. */
     public GreenPool() {
@@ -80,32 +77,16 @@ public class GreenPool {
             }
             return Green.spawn(() -> r);
         }
-        // The slot is freed as the task ends (before await() returns) or, for a thread
-        // killed before it started, by the link: whichever comes first.
-        AtomicBoolean freed = new AtomicBoolean();
+        // The thread holds the slot: it frees it as it ends (before await() returns), or
+        // as it is killed or cancelled before it starts.
         GreenThread<T> g;
         try {
-            g = Green.spawn(() -> {
-                Thread me = Thread.currentThread();
-                members.add(me);
-                try {
-                    return fn.call();
-                } finally {
-                    members.remove(me);
-                    if (freed.compareAndSet(false, true)) {
-                        releaseSlot();
-                    }
-                }
-            });
+            g = new GreenThread<>(HubLoop.current(), fn, this);
         } catch (RuntimeException | Error e) {
             releaseSlot();
             throw e;
         }
-        g.link(x -> {
-            if (freed.compareAndSet(false, true)) {
-                releaseSlot();
-            }
-        });
+        g.start();
         return g;
     }
 
@@ -152,21 +133,20 @@ public class GreenPool {
             }
             return;
         }
+        GreenThread<Void> g;
         try {
-            Green.spawnN(() -> {
-                Thread me = Thread.currentThread();
-                members.add(me);
-                try {
-                    fn.run();
-                } finally {
-                    members.remove(me);
-                    releaseSlot();
-                }
-            });
+            g = new GreenThread<>(HubLoop.current(), fn, true, this); // frees the slot as it ends
         } catch (RuntimeException | Error e) {
             releaseSlot();
             throw e;
         }
+        g.start();
+    }
+
+    /** Whether the caller is one of the pool's own green threads, running its task. */
+    private boolean calledFromMember() {
+        GreenThread<?> g = GreenThread.current();
+        return g != null && g.runsTaskOf(this);
     }
 
     /** Takes a slot, blocking while full; false (no slot taken) when full and the caller is one of ours. */
@@ -177,7 +157,7 @@ public class GreenPool {
                 running++;
                 return true;
             }
-            if (members.contains(Thread.currentThread())) {
+            if (calledFromMember()) {
                 return false;
             }
             w = new Waiter<>();
@@ -200,7 +180,8 @@ public class GreenPool {
         }
     };
 
-    private void releaseSlot() {
+    /** Frees a slot: a pool thread's as it ends (GreenThread.complete), or one taken for a spawn that failed. */
+    void releaseSlot() {
         synchronized (this) {
             running--;
             slotsChanged();
@@ -352,8 +333,7 @@ public class GreenPool {
      *         cause is an InterruptedException; the interrupt status stays set)
      */
     public void waitAll() {
-        Thread t = Thread.currentThread();
-        if (members.contains(t)) {
+        if (calledFromMember()) {
             throw new IllegalStateException("waitAll() from one of the pool's own green threads would never return");
         }
         idleWaiters.await(this, () -> running == 0);

@@ -46,6 +46,7 @@ public final class GreenThread<T> {
     private final Object fn;                    // a Callable<T>, or a GreenRunnable when runnableFn
     private final boolean runnableFn;           // fn is a GreenRunnable: no wrapper object per spawn
     private final boolean reportFailure;       // spawnN: nobody awaits, so failures are printed
+    private final GreenPool pool;               // whose slot this thread holds, or null
     private volatile int state;
     private volatile boolean started;           // fn began to run
     private T result;
@@ -57,22 +58,32 @@ public final class GreenThread<T> {
 
     /** An unstarted green thread of {@code hub} running {@code fn}; its await() gives fn's result. */
     GreenThread(HubLoop hub, Callable<T> fn) {
-        this(hub, fn, false, false);
+        this(hub, fn, false, false, null);
+    }
+
+    /**
+     * An unstarted green thread of {@code hub} running {@code fn} that holds a slot of
+     * {@code pool}, taken by the caller: the thread gives it back as it ends, however it
+     * ends (before its await() returns), or when it is killed or cancelled before it starts.
+     */
+    GreenThread(HubLoop hub, Callable<T> fn, GreenPool pool) {
+        this(hub, fn, false, false, pool);
     }
 
     /**
      * An unstarted green thread of {@code hub} running {@code fn} (its result null);
-     * {@code reportFailure} for spawnN, whose failures nobody awaits.
+     * {@code reportFailure} for spawnN, whose failures nobody awaits; {@code pool} as above, or null.
      */
-    GreenThread(HubLoop hub, GreenRunnable fn, boolean reportFailure) {
-        this(hub, fn, true, reportFailure);
+    GreenThread(HubLoop hub, GreenRunnable fn, boolean reportFailure, GreenPool pool) {
+        this(hub, fn, true, reportFailure, pool);
     }
 
-    private GreenThread(HubLoop hub, Object fn, boolean runnableFn, boolean reportFailure) {
+    private GreenThread(HubLoop hub, Object fn, boolean runnableFn, boolean reportFailure, GreenPool pool) {
         this.hub = hub;
         this.fn = fn;
         this.runnableFn = runnableFn;
         this.reportFailure = reportFailure;
+        this.pool = pool;
         this.strand = new GreenStrand(this);
         this.thread = hub.newGreenThread(strand);
         strand.bind(thread);
@@ -124,6 +135,11 @@ public final class GreenThread<T> {
     /** The hub core's handle on this thread. */
     Strand strand() {
         return strand;
+    }
+
+    /** Whether this thread runs a task of {@code p} and has not ended (the pool's own threads). */
+    boolean runsTaskOf(GreenPool p) {
+        return pool == p && state != DONE;
     }
 
     /** Queues the thread on its hub: it starts at the spawner's next yield. */
@@ -186,6 +202,9 @@ public final class GreenThread<T> {
     }
 
     private void complete(T r, Throwable f) {
+        if (pool != null) {
+            pool.releaseSlot(); // before anyone sees the thread done
+        }
         boolean resolve;
         synchronized (this) {
             result = r;
