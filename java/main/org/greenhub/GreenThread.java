@@ -112,6 +112,10 @@ public final class GreenThread<T> {
             setThread(t);
         }
 
+        void finishing() {
+            markFinishing();
+        }
+
         /** The Java thread's body. */
         @Override
         public void run() {
@@ -157,11 +161,13 @@ public final class GreenThread<T> {
         if (!STATE.compareAndSet(this, NEW, RUNNING)) {
             return; // killed or cancelled before it started: already complete
         }
+        hub.register(strand); // until the very end: the hub's end waits for a completion blocked on a monitor
         if (hub.isStopping()) {
+            strand.finishing();
             complete(null, new GreenThreadExit());
+            hub.unregister(strand);
             return;
         }
-        hub.register(strand);
         started = true;
         T r = null;
         Throwable f = null;
@@ -182,11 +188,12 @@ public final class GreenThread<T> {
                 f = killOutcome(kill, f);
             }
         }
-        hub.unregister(strand);
+        strand.finishing(); // no longer killed by the hub's end
         complete(r, f);
         if (f != null && reportFailure && !(f instanceof GreenThreadExit)) {
             LOG.log(System.Logger.Level.ERROR, "exception in green thread " + name(), f);
         }
+        hub.unregister(strand);
     }
 
     /**

@@ -58,6 +58,83 @@ class GreenThreadTest {
         assertTrue(neverStarted.get(), "a thread that had not started never runs once main ended");
     }
 
+    /**
+     * A killed thread whose cleanup waits for a monitor that a plain thread holds is not
+     * runnable when main ends; it still gets its turn before run returns. Abandoned, it
+     * would never run again, and the JDK would keep the monitor for it: no thread could
+     * ever take it again.
+     */
+    @Test
+    void aThreadUnwindingIntoAMonitorHeldElsewhereEndsBeforeRunReturns() throws Exception {
+        Object monitor = new Object();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean unwound = new AtomicBoolean();
+        Thread holder = new Thread(() -> {
+            synchronized (monitor) {
+                held.countDown();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Green.run(() -> {
+            Green.spawn(() -> {
+                try {
+                    Green.sleep(Duration.ofHours(1));
+                } finally {
+                    synchronized (monitor) {
+                        unwound.set(true);
+                    }
+                }
+            });
+            Green.sleep(); // it parks in its sleep
+            holder.start();
+            held.await();
+        });
+        assertTrue(unwound.get(), "the cleanup ran once the monitor was free");
+        holder.join();
+        Thread taker = Thread.ofPlatform().start(() -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        });
+        taker.join(10_000);
+        assertFalse(taker.isAlive(), "the monitor can be taken again");
+    }
+
+    /** The end waits for a monitor only so long: one that is never released (a deadlock) does not keep run from returning. */
+    @Test
+    void runReturnsWhenAnUnwindingThreadWaitsForAMonitorNeverReleased() {
+        Object monitor = new Object();
+        AtomicBoolean unwound = new AtomicBoolean();
+        long t0 = System.nanoTime();
+        Green.run(() -> {
+            Green.spawn(() -> {
+                synchronized (monitor) {
+                    try {
+                        Green.sleep(Duration.ofHours(1));
+                    } catch (GreenThreadExit e) {
+                        Green.sleep(Duration.ofHours(1)); // refuses to die, holding the monitor
+                    }
+                }
+            });
+            Green.spawn(() -> {
+                try {
+                    Green.sleep(Duration.ofHours(1));
+                } finally {
+                    synchronized (monitor) {
+                        unwound.set(true);
+                    }
+                }
+            });
+            Green.sleep();
+        });
+        assertFalse(unwound.get());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "run returned");
+    }
+
     @Test
     void runInsideAGreenThreadIsRefused() {
         Green.run(() -> {

@@ -52,6 +52,13 @@ public final class HubLoop {
             throw new ExceptionInInitializerError(e);
         }
     }
+    /**
+     * How long the end of a hub waits, with nothing else to run, for green threads on
+     * their way back: blocked on a monitor, or made runnable by another thread and not
+     * queued yet. Waiting longer means a monitor that is never released (a deadlock):
+     * those are then left.
+     */
+    static final long DRAIN_PATIENCE_NANOS = 1_000_000_000L;
 
     private final Poller poller;
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>(256);
@@ -63,6 +70,7 @@ public final class HubLoop {
     private final ThreadFactory greenThreads;
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
+    private long drainSeenTasks = -1, drainSince;
     private int pollFailures;  // consecutive failed polls
     /** How long the loop pauses after a failed poll. */
     static final long POLL_FAILURE_BACKOFF_MILLIS = 1000;
@@ -295,7 +303,11 @@ public final class HubLoop {
     /** Size of {@link #scratch()}. */
     public static final int SCRATCH_SIZE = 64 * 1024;
 
-    /** Records a green thread that started running (hub thread). */
+    /**
+     * Records a green thread that started running (hub thread). It stays recorded until
+     * its body has ended, completion included: {@link #killAllAndDrain} kills those that
+     * are not {@linkplain Strand#markFinishing() finishing} and waits for those on their way back.
+     */
     public void register(Strand s) {
         s.nextLive = liveHead;
         if (liveHead != null) {
@@ -370,13 +382,44 @@ public final class HubLoop {
      * Ends this hub's green threads on the carrier: no new one starts, each live one gets
      * {@code exit} (a kill) and runs until it ends or parks for good; those that refuse to
      * die stay parked. Green.run and the hub groups end their hubs with it.
+     *
+     * <p>A green thread blocked on a monitor is not runnable, but will be once the monitor
+     * is released (by a plain thread, say, or another green thread unwinding): the loop
+     * runs until no green thread is on its way back like that, or none came back for
+     * {@link #DRAIN_PATIENCE_NANOS}. A thread abandoned there would never run again, and
+     * the JDK keeps the monitor for it: no other thread could ever take it.
      */
     public void killAllAndDrain(java.util.function.Supplier<? extends Throwable> exit) {
         stop();
         for (Strand s : liveStrands()) {
-            s.deliver(exit.get(), true);
+            if (!s.finishing) {
+                s.deliver(exit.get(), true);
+            }
         }
-        loop(() -> !hasRunnableWork());
+        loop(this::drained);
+    }
+
+    /** For {@link #killAllAndDrain}'s loop: whether nothing is left to run or to wait for. */
+    private boolean drained() {
+        if (hasRunnableWork()) {
+            return false;
+        }
+        boolean comingBack = false;
+        for (Strand s = liveHead; s != null && !comingBack; s = s.nextLive) {
+            Thread.State st = s.javaThread().getState();
+            // not mounted now: BLOCKED waits for a monitor, RUNNABLE is being rescheduled
+            comingBack = st == Thread.State.BLOCKED || st == Thread.State.RUNNABLE;
+        }
+        if (!comingBack) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (runs != drainSeenTasks) {
+            drainSeenTasks = runs;
+            drainSince = now;
+            scheduleAt(now + DRAIN_PATIENCE_NANOS, () -> { }); // wakes the loop to give up
+        }
+        return now - drainSince >= DRAIN_PATIENCE_NANOS;
     }
 
     /** Whether runnable work is queued (for a loop deciding to stop). */

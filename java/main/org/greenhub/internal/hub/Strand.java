@@ -17,6 +17,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     private volatile Throwable pending;
     volatile boolean parked;               // inside Parking.park
     long waitDeadline;                     // the deadline of the current Parking.park, for the dump
+    boolean finishing;                     // hub thread: its body has returned; kills no longer apply
     private Runnable unparker;             // reused by timed parks
 
     private Throwable killedWith;          // guarded by this: the last kill delivered
@@ -215,6 +216,14 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
             interruptedFor = t;
         }
         return true;
+    }
+
+    /**
+     * A green thread whose body has returned, on its way out (completion, links): the
+     * hub no longer kills it when it ends, but still gives it its turns until it ends.
+     */
+    protected final void markFinishing() {
+        finishing = true;
     }
 
     /** Drops whatever is pending, for a thread whose body has ended: nothing is thrown or redelivered any more. */
