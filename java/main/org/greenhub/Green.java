@@ -143,7 +143,7 @@ public final class Green {
      * @throws IllegalStateException if the default hub has to be started and the selected hub cannot run here
      */
     public static void spawnN(GreenRunnable fn) {
-        new GreenThread<>(HubLoop.current(), Objects.requireNonNull(fn, "fn"), true, null).start();
+        GreenThread.spawnN(HubLoop.current(), Objects.requireNonNull(fn, "fn"), null);
     }
 
     /**

@@ -133,14 +133,12 @@ public class GreenPool {
             }
             return;
         }
-        GreenThread<Void> g;
         try {
-            g = new GreenThread<>(HubLoop.current(), fn, true, this); // frees the slot as it ends
+            GreenThread.spawnN(HubLoop.current(), fn, this); // the thread frees the slot as it ends
         } catch (RuntimeException | Error e) {
             releaseSlot();
             throw e;
         }
-        g.start();
     }
 
     /** Whether the caller is one of the pool's own green threads, running its task. */

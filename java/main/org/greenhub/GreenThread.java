@@ -58,7 +58,7 @@ public final class GreenThread<T> {
 
     /** An unstarted green thread of {@code hub} running {@code fn}; its await() gives fn's result. */
     GreenThread(HubLoop hub, Callable<T> fn) {
-        this(hub, fn, false, false, null);
+        this(hub, fn, false, false, null, false);
     }
 
     /**
@@ -67,7 +67,7 @@ public final class GreenThread<T> {
      * ends (before its await() returns), or when it is killed or cancelled before it starts.
      */
     GreenThread(HubLoop hub, Callable<T> fn, GreenPool pool) {
-        this(hub, fn, false, false, pool);
+        this(hub, fn, false, false, pool, false);
     }
 
     /**
@@ -75,18 +75,77 @@ public final class GreenThread<T> {
      * {@code reportFailure} for spawnN, whose failures nobody awaits; {@code pool} as above, or null.
      */
     GreenThread(HubLoop hub, GreenRunnable fn, boolean reportFailure, GreenPool pool) {
-        this(hub, fn, true, reportFailure, pool);
+        this(hub, fn, true, reportFailure, pool, false);
     }
 
-    private GreenThread(HubLoop hub, Object fn, boolean runnableFn, boolean reportFailure, GreenPool pool) {
+    /** {@code madeOnHub}: made on the hub thread for a deferred spawn, inheriting nothing from it. */
+    private GreenThread(HubLoop hub, Object fn, boolean runnableFn, boolean reportFailure, GreenPool pool,
+                        boolean madeOnHub) {
         this.hub = hub;
         this.fn = fn;
         this.runnableFn = runnableFn;
         this.reportFailure = reportFailure;
         this.pool = pool;
         this.strand = new GreenStrand(this);
-        this.thread = hub.newGreenThread(strand);
+        this.thread = madeOnHub ? hub.newGreenThreadOnHub(strand) : hub.newGreenThread(strand);
         strand.bind(thread);
+    }
+
+    /**
+     * spawnN: a green thread of {@code hub} running {@code fn}, failures logged, holding a
+     * slot of {@code pool} (or null) that the caller took. Nobody gets a handle on it, so
+     * when the spawner has nothing for it to inherit the thread is made only when its
+     * turn comes, on the hub thread ({@link PendingSpawn}); else it is made now.
+     */
+    static void spawnN(HubLoop hub, GreenRunnable fn, GreenPool pool) {
+        if (HubLoop.spawnerHasNothingToInherit()) {
+            hub.submit(new PendingSpawn(hub, fn, pool));
+        } else {
+            new GreenThread<Void>(hub, fn, true, pool).start();
+        }
+    }
+
+    /**
+     * A spawnN not made into a thread yet. It takes the thread's place in the hub's run
+     * queue; at its turn, on the hub thread, it makes the thread and runs it at once. A
+     * burst of spawns made before any runs so holds 24 bytes each instead of a whole
+     * virtual thread (about 380 bytes in seven objects), which the GC would otherwise copy
+     * while they wait. The thread is made not inheriting from the hub thread, and made
+     * only for a spawner that had nothing to inherit, so it is the thread the spawner
+     * would have made.
+     */
+    private static final class PendingSpawn implements Runnable {
+        private final HubLoop hub;
+        private final GreenRunnable fn;
+        private final GreenPool pool;
+
+        PendingSpawn(HubLoop hub, GreenRunnable fn, GreenPool pool) {
+            this.hub = hub;
+            this.fn = fn;
+            this.pool = pool;
+        }
+
+        @Override
+        public void run() {
+            if (hub.isStopping()) {
+                // as a spawned thread that had not started when its hub began to stop: it never runs
+                if (pool != null) {
+                    pool.releaseSlot();
+                }
+                return;
+            }
+            GreenThread<Void> g;
+            try {
+                g = new GreenThread<>(hub, fn, true, true, pool, true);
+            } catch (Throwable t) { // out of memory: the hub goes on
+                if (pool != null) {
+                    pool.releaseSlot();
+                }
+                LOG.log(System.Logger.Level.ERROR, "cannot make a spawned green thread", t);
+                return;
+            }
+            hub.startNow(g.thread);
+        }
     }
 
     /**

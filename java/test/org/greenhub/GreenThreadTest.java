@@ -175,6 +175,71 @@ class GreenThreadTest {
     }
 
     @Test
+    void spawnAndSpawnNRunInTheOrderTheyWereMade() {
+        List<String> log = new ArrayList<>();
+        Green.run(() -> {
+            Green.spawnN(() -> log.add("n0"));
+            Green.spawn(() -> log.add("s1"));
+            GreenPool pool = new GreenPool(10);
+            pool.spawnN(() -> log.add("p2"));
+            Green.spawnN(() -> {
+                log.add("n3");
+                Green.spawnN(() -> log.add("n5")); // made while the hub runs the others
+                Green.sleep();
+                log.add("n3 again");
+            });
+            pool.spawn(() -> log.add("p4"));
+            Green.sleep();
+            log.add("main");
+            Green.sleep();
+            pool.waitAll();
+        });
+        assertEquals(List.of("n0", "s1", "p2", "n3", "p4", "main", "n5", "n3 again"), log);
+    }
+
+    /**
+     * A green thread gets what a new thread made by its spawner inherits (inheritable
+     * thread-locals, the context class loader), nothing from the hub's thread, whether
+     * spawnN makes it at once or, for a spawner with nothing to inherit, when its turn comes.
+     */
+    @Test
+    void spawnedThreadsInheritFromTheirSpawnerNotFromTheHubThread() throws Exception {
+        InheritableThreadLocal<String> local = new InheritableThreadLocal<>();
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        ClassLoader hubs = new java.net.URLClassLoader(new java.net.URL[0], system);
+        ClassLoader spawners = new java.net.URLClassLoader(new java.net.URL[0], system);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        GreenRunnable report = () -> seen.add(local.get() + " "
+                + (Thread.currentThread().getContextClassLoader() == system ? "system"
+                : Thread.currentThread().getContextClassLoader() == spawners ? "spawner's" : "other"));
+        Thread carrier = Thread.ofPlatform().inheritInheritableThreadLocals(false).unstarted(() -> Green.run(() -> {
+            // the hub's thread (this platform thread) takes a value and a loader of its own
+            Green.hub().schedule(Duration.ZERO, () -> {
+                local.set("hub's");
+                Thread.currentThread().setContextClassLoader(hubs);
+            });
+            Green.sleep(Duration.ofMillis(20));
+            Green.spawnN(report);                 // nothing to inherit: made at its turn
+            new GreenPool(2).spawnN(report);
+            Green.spawn(report).await();          // made at once
+            Green.sleep();
+            Thread.currentThread().setContextClassLoader(spawners);
+            Green.spawnN(report);                 // a loader to inherit: made at once
+            Green.sleep();
+            Thread.currentThread().setContextClassLoader(system);
+            local.set("spawner's");
+            Green.spawnN(report);                 // a value to inherit: made at once
+            new GreenPool(2).spawnN(report);
+            Green.sleep();
+        }));
+        carrier.setContextClassLoader(system);
+        carrier.start();
+        carrier.join();
+        assertEquals(List.of("null system", "null system", "null system", "null spawner's",
+                "spawner's system", "spawner's system"), seen);
+    }
+
+    @Test
     void aYieldLoopDoesNotStarveTimers() {
         boolean timerRan = Green.run(() -> {
             AtomicBoolean ran = new AtomicBoolean();

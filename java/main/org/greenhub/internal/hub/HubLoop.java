@@ -68,6 +68,7 @@ public final class HubLoop {
     private final Poller.ReadySink readySink = PollState::ready;
     private final Executor scheduler = new HubScheduler(this);
     private final ThreadFactory greenThreads;
+    private final ThreadFactory greenThreadsOnHub; // made on the hub thread for a spawner: inherit nothing
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
     private long drainSeenTasks = -1, drainSince;
@@ -98,6 +99,7 @@ public final class HubLoop {
         JdkPollers.startOffHub();
         this.poller = poller;
         this.greenThreads = VirtualThreads.factory(scheduler);
+        this.greenThreadsOnHub = VirtualThreads.nonInheritingFactory(scheduler);
     }
 
     /** "epoll", "kqueue" or "nio". */
@@ -256,6 +258,52 @@ public final class HubLoop {
     /** Creates an unstarted green thread of this hub running {@code task}. */
     public Thread newGreenThread(Runnable task) {
         return greenThreads.newThread(task);
+    }
+
+    /**
+     * Whether the running thread, spawning now, has nothing a new thread would inherit
+     * from it (no inheritable thread-locals; the system class loader as context class
+     * loader), so that the thread may be made later, on the hub thread, by
+     * {@link #newGreenThreadOnHub}, with the same result. False when greenhub cannot tell
+     * (java.lang not open to it).
+     */
+    public static boolean spawnerHasNothingToInherit() {
+        return VirtualThreads.nothingToInherit(Thread.currentThread());
+    }
+
+    /**
+     * Creates an unstarted green thread of this hub running {@code task} that inherits
+     * nothing from the running thread: for a spawn made later, on the hub thread, for a
+     * spawner that had nothing to inherit ({@link #spawnerHasNothingToInherit}).
+     */
+    public Thread newGreenThreadOnHub(Runnable task) {
+        return greenThreadsOnHub.newThread(task);
+    }
+
+    /**
+     * Runs {@code task} on the hub thread at its turn, as a green thread that became
+     * runnable: from a hub thread at the run queue's tail, from another thread through
+     * the inbox (dropped once the hub is closed).
+     */
+    public void submit(Runnable task) {
+        execute(task);
+    }
+
+    /**
+     * Starts {@code t}, a green thread of this hub, and runs it at once, up to its first
+     * blocking point or its end: for a task the loop is running on the hub thread (a
+     * deferred spawn), in that task's place in the run order. Elsewhere it only starts it.
+     */
+    public void startNow(Thread t) {
+        if (Thread.currentThread() != carrier) {
+            t.start();
+            return;
+        }
+        int queued = runQueue.size();
+        t.start(); // on the hub thread the JDK hands t's continuation to execute: the run queue's tail
+        if (runQueue.size() == queued + 1) {
+            runQueue.pollLast().run();
+        }
     }
 
     /** Whether the running thread is this hub's carrier or one of its green threads. */
