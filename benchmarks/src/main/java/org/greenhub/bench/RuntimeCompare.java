@@ -201,6 +201,29 @@ public final class RuntimeCompare {
         System.out.println("Ratios: the peer's time over the variant's in the same round, median over rounds "
                 + "(above 1: the variant is faster). CPU: the process's CPU time (all threads, GC included) over the "
                 + "same iterations.");
+        boolean header = false;
+        for (Variant v : variants) {
+            List<Result> base = results.get(v.label + " (baseline)");
+            if (base == null) {
+                continue;
+            }
+            if (!header) {
+                header = true;
+                System.out.println();
+                System.out.println("| this build against the baseline | wall time, median of per-round ratios | "
+                        + "per round | CPU time, median of per-round ratios |");
+                System.out.println("|---|---:|---|---:|");
+            }
+            List<Result> rs = results.get(v.label);
+            double[] wall = ratios(base, rs);
+            double[] cpu = new double[rs.size()];
+            StringBuilder per = new StringBuilder();
+            for (int i = 0; i < cpu.length; i++) {
+                cpu[i] = base.get(i).cpu / rs.get(i).cpu;
+                per.append(per.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", wall[i]));
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.2fx | %s | %.2fx |%n", v.label, median(wall), per, median(cpu));
+        }
     }
 
     private static double[] ratios(List<Result> peer, List<Result> rs) {
