@@ -3,6 +3,7 @@ package org.greenhub.bench;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.greenhub.Green;
 import org.greenhub.GreenThread;
 import org.greenhub.queue.LightQueue;
@@ -15,7 +16,10 @@ import org.greenhub.queue.LightQueue;
  * <ul>
  * <li>{@code greenhub-lightqueue}: two green threads of one hub, two {@code LightQueue(1)};</li>
  * <li>{@code jdk-abq}: two JDK virtual threads, two {@code ArrayBlockingQueue(1)};</li>
- * <li>{@code jdk-sq}: two JDK virtual threads, two {@code SynchronousQueue}s.</li>
+ * <li>{@code jdk-sq}: two JDK virtual threads, two {@code SynchronousQueue}s;</li>
+ * <li>{@code greenhub-park} and {@code jdk-park}: no queue, the bare hand-off under both:
+ *     each side passes a volatile turn and unparks the other ({@code LockSupport}), then
+ *     parks until the turn is back.</li>
  * </ul>
  * The JDK variants run on the scheduler the JVM is given (the driver runs them at
  * {@code -Djdk.virtualThreadScheduler.parallelism=1} and at the default).
@@ -36,8 +40,10 @@ public final class PingPong {
             case "greenhub-lightqueue" -> PingPong::green;
             case "jdk-abq" -> n -> jdk(n, new ArrayBlockingQueue<>(1), new ArrayBlockingQueue<>(1));
             case "jdk-sq" -> n -> jdk(n, new SynchronousQueue<>(), new SynchronousQueue<>());
+            case "greenhub-park" -> PingPong::greenPark;
+            case "jdk-park" -> PingPong::jdkPark;
             default -> throw new IllegalArgumentException("unknown variant " + variant
-                    + " (greenhub-lightqueue, jdk-abq, jdk-sq)");
+                    + " (greenhub-lightqueue, jdk-abq, jdk-sq, greenhub-park, jdk-park)");
         };
         Iterations.main(variant, args, DEFAULT_OPS, w);
     }
@@ -60,6 +66,63 @@ public final class PingPong {
             ponger.await();
             return t;
         });
+    }
+
+    /** The turn of the bare hand-off: 0 the pinger's, 1 the ponger's. */
+    static final class Turn {
+        volatile int turn;
+        volatile Thread pinger;
+        volatile Thread ponger;
+
+        long ping(int n) {
+            pinger = Thread.currentThread();
+            while (ponger == null) {
+                Thread.yield();
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                turn = 1;
+                LockSupport.unpark(ponger);
+                while (turn != 0) {
+                    LockSupport.park(this);
+                }
+            }
+            return System.nanoTime() - t0;
+        }
+
+        void pong(int n) {
+            ponger = Thread.currentThread();
+            while (pinger == null) {
+                Thread.yield();
+            }
+            for (int i = 0; i < n; i++) {
+                while (turn != 1) {
+                    LockSupport.park(this);
+                }
+                turn = 0;
+                LockSupport.unpark(pinger);
+            }
+        }
+    }
+
+    static long greenPark(int n) {
+        Turn t = new Turn();
+        return Green.run(() -> {
+            GreenThread<Void> ponger = Green.spawn(() -> t.pong(n));
+            long d = t.ping(n);
+            ponger.await();
+            return d;
+        });
+    }
+
+    static long jdkPark(int n) throws Exception {
+        Turn t = new Turn();
+        long[] elapsed = new long[1];
+        Thread ponger = Thread.ofVirtual().start(() -> t.pong(n));
+        Thread pinger = Thread.ofVirtual().start(() -> elapsed[0] = t.ping(n));
+        pinger.join();
+        ponger.join();
+        return elapsed[0];
     }
 
     static long jdk(int n, BlockingQueue<Integer> ping, BlockingQueue<Integer> pong) throws Exception {

@@ -26,7 +26,8 @@ import java.util.Map;
  * taken within each round (peer time / variant time: above 1 the variant is faster),
  * then the median of those. Progress goes to stderr.
  *
- * <p>Options: {@code --rounds N} (5), {@code --workloads spawn,pingpong},
+ * <p>Options: {@code --rounds N} (5), {@code --workloads spawn,pingpong} ({@code park}: the
+ * bare park/unpark hand-off under PingPong, greenhub against JDK virtual threads),
  * {@code --warmup N} and {@code --iterations N} per JVM (spawn 2 and 3, pingpong 3
  * and 5), {@code --spawns N}
  * and {@code --trips N} (1,000,000 each), {@code --baseline JAR} (a second greenhub
@@ -105,7 +106,16 @@ public final class RuntimeCompare {
                     addJdk(variants, "PingPong", "jdk-abq", cp);
                     addJdk(variants, "PingPong", "jdk-sq", cp);
                 }
-                default -> throw new IllegalArgumentException("unknown workload " + workload + " (spawn, pingpong)");
+                case "park" -> { // not in the default set: the floor under pingpong on both runtimes
+                    wi = warmup != null ? warmup : "3";
+                    mi = iterations != null ? iterations : "5";
+                    ops = opt.getOrDefault("trips", "1000000");
+                    unit = "ns per round trip";
+                    peer = "jdk-park";
+                    addGreen(variants, "PingPong", "greenhub-park", cp, baseline, benchCp);
+                    addJdk(variants, "PingPong", "jdk-park", cp);
+                }
+                default -> throw new IllegalArgumentException("unknown workload " + workload + " (spawn, pingpong, park)");
             }
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (Variant v : variants) {
