@@ -179,6 +179,30 @@ class QueueTest {
         });
     }
 
+    /**
+     * A waiter yields to the runnable green threads before it parks (a hand-off is then
+     * served without a park), but a zero timeout takes only what is there now, even with
+     * a putter runnable; a timed wait may be served during that yield.
+     */
+    @Test
+    void aWaiterYieldsFirstButAZeroTimeoutOnlyTakesWhatIsThere() {
+        Green.run(() -> {
+            LightQueue<Integer> q = new LightQueue<>(1);
+            Green.spawn(() -> q.put(1)); // runnable, not run yet
+            assertThrows(QueueEmpty.class, () -> q.get(Duration.ZERO));
+            assertEquals(1, q.get(Duration.ofSeconds(10)));
+            List<String> log = new ArrayList<>();
+            Green.spawn(() -> {
+                log.add("putter");
+                q.put(2);
+            });
+            log.add("getter waits");
+            assertEquals(2, q.get());
+            log.add("getter served");
+            assertEquals(List.of("getter waits", "putter", "getter served"), log);
+        });
+    }
+
     @Test
     void offerAndPollNeverBlock() {
         Green.run(() -> {

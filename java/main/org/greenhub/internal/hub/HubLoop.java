@@ -470,6 +470,14 @@ public final class HubLoop {
         return now - drainSince >= DRAIN_PATIENCE_NANOS;
     }
 
+    /**
+     * For a green thread of this hub (a hub thread only): whether other green threads wait
+     * in the run queue to run in this pass or the next.
+     */
+    boolean othersRunnable() {
+        return !runQueue.isEmpty();
+    }
+
     /** Whether runnable work is queued (for a loop deciding to stop). */
     public boolean hasRunnableWork() {
         return !runQueue.isEmpty() || !inbox.isEmpty();

@@ -81,13 +81,21 @@ public final class Parking {
         } finally {
             me.parked = false;
         }
+        afterWake(me, blocker);
+        return deadline == NO_DEADLINE || deadline - System.nanoTime() > 0;
+    }
+
+    /**
+     * After a park (or the yield a waiter makes instead of its first park): throws a
+     * pending kill or Timeout, else ends the wait of an interrupted thread.
+     */
+    static void afterWake(Strand me, Object blocker) {
         me.checkPending();
         if (Thread.currentThread().isInterrupted()) {
             // LockSupport.park returns at once while interrupted: end the wait instead of spinning.
             // The status stays set for the caller, as java.util.concurrent leaves it observable.
             throw Failures.provider().interrupted(new InterruptedException("interrupted while waiting on " + blocker));
         }
-        return deadline == NO_DEADLINE || deadline - System.nanoTime() > 0;
     }
 
     /** Throws the current thread's pending kill or timeout, if any. */

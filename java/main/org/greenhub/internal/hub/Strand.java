@@ -241,6 +241,11 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
         return killedWith;
     }
 
+    /** Whether a kill or Timeout waits to be thrown. */
+    final boolean hasPending() {
+        return pending != null;
+    }
+
     /** Throws the pending exception, if any; its thread's interrupt status is cleared then. */
     final void checkPending() {
         if (pending != null) {

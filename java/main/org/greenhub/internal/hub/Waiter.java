@@ -42,6 +42,29 @@ public final class Waiter<T> {
         Parking.unpark(thread);
     }
 
+    /**
+     * A green thread about to park first lets the green threads already runnable on its
+     * hub run (one {@code Thread.yield()}), when there are some: in a hand-off the one it
+     * has just woken or served usually serves it back meanwhile, and a yield costs less
+     * than a park and the unpark that ends it (the server's unpark then only leaves a
+     * permit, which the thread's next park consumes: a spurious wake-up, which every
+     * caller of park expects). The yield counts as the wait's first park: a kill, Timeout
+     * or interrupt that came meanwhile is thrown after it as after a park, even when the
+     * waiter was served. Not when the deadline has passed (a zero timeout takes only what
+     * is there now), when a kill or Timeout is pending already (the park throws it at
+     * once, as before), or for a plain thread. The waiter is already on its primitive's
+     * list, so the order in which waiters are served does not change.
+     */
+    private void yieldFirst(Strand me, Object blocker, long deadline) {
+        HubLoop hub = me.hub();
+        if (served || hub == null || !hub.othersRunnable() || me.hasPending()
+                || deadline != Parking.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+            return;
+        }
+        Thread.yield();
+        Parking.afterWake(me, blocker);
+    }
+
     /** What a primitive does, under its lock, when a waiter leaves other than by being served and returning. */
     public interface Exit<T> {
         /** Gave up before being served (deadline, kill, Timeout): forget it. */
@@ -60,6 +83,7 @@ public final class Waiter<T> {
         Strand me = Strand.current();
         boolean returning = false;
         try {
+            yieldFirst(me, lock, deadline);
             while (!served && Parking.park(me, lock, deadline)) {
                 // a spurious wake-up: check again
             }
