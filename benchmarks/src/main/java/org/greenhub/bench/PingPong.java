@@ -68,17 +68,17 @@ public final class PingPong {
         });
     }
 
-    /** The turn of the bare hand-off: 0 the pinger's, 1 the ponger's. */
+    /**
+     * The turn of the bare hand-off: 0 the pinger's, 1 the ponger's. Both threads are
+     * known before either runs (no yield loop waiting for the other to start: on one JDK
+     * carrier a yielding thread can keep the carrier from a thread not started yet).
+     */
     static final class Turn {
         volatile int turn;
-        volatile Thread pinger;
-        volatile Thread ponger;
+        Thread pinger;
+        Thread ponger;
 
         long ping(int n) {
-            pinger = Thread.currentThread();
-            while (ponger == null) {
-                Thread.yield();
-            }
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 turn = 1;
@@ -91,10 +91,6 @@ public final class PingPong {
         }
 
         void pong(int n) {
-            ponger = Thread.currentThread();
-            while (pinger == null) {
-                Thread.yield();
-            }
             for (int i = 0; i < n; i++) {
                 while (turn != 1) {
                     LockSupport.park(this);
@@ -108,7 +104,9 @@ public final class PingPong {
     static long greenPark(int n) {
         Turn t = new Turn();
         return Green.run(() -> {
-            GreenThread<Void> ponger = Green.spawn(() -> t.pong(n));
+            t.pinger = Thread.currentThread();
+            GreenThread<Void> ponger = Green.spawn(() -> t.pong(n)); // runs once the pinger parks
+            t.ponger = ponger.thread();
             long d = t.ping(n);
             ponger.await();
             return d;
@@ -118,8 +116,12 @@ public final class PingPong {
     static long jdkPark(int n) throws Exception {
         Turn t = new Turn();
         long[] elapsed = new long[1];
-        Thread ponger = Thread.ofVirtual().start(() -> t.pong(n));
-        Thread pinger = Thread.ofVirtual().start(() -> elapsed[0] = t.ping(n));
+        Thread ponger = Thread.ofVirtual().unstarted(() -> t.pong(n));
+        Thread pinger = Thread.ofVirtual().unstarted(() -> elapsed[0] = t.ping(n));
+        t.pinger = pinger;
+        t.ponger = ponger;
+        ponger.start();
+        pinger.start();
         pinger.join();
         ponger.join();
         return elapsed[0];
