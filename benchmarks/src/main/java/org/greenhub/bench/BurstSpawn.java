@@ -10,7 +10,7 @@ import org.greenhub.GreenPool;
  * before any of them runs, then wait until all have run. Time from the first spawn to
  * the end of the wait, per spawn. A plain main program, one variant per JVM:
  * <ul>
- * <li>{@code greenhub-spawnN}: inside {@code Green.run}, {@code Green.spawnN(() -> ran++)}
+ * <li>{@code greenhub-spawnN}: on a hub's main green thread, {@code Green.spawnN(() -> ran++)}
  *     {@code ops} times, then {@code Green.sleep()} until {@code ran == ops} (the
  *     spawner's first yield runs them all: they were queued before it);</li>
  * <li>{@code greenhub-pool-spawnN}: the same through {@code GreenPool(ops).spawnN},
@@ -22,6 +22,8 @@ import org.greenhub.GreenPool;
  *     spawned, as on a hub; at the default parallelism the other carriers run them
  *     while it spawns.</li>
  * </ul>
+ * The greenhub variants run every iteration in one {@code Green.run}: the hub is
+ * started once per JVM, as the JDK's scheduler is.
  * {@code java <flags> -cp benchmarks.jar org.greenhub.bench.BurstSpawn <variant> [ops]
  * [warm-up iterations] [measured iterations]}; {@link RuntimeCompare} (through
  * {@code ci/bench --runtime}) runs it in fresh JVMs side by side with its peers.
@@ -36,45 +38,42 @@ public final class BurstSpawn {
 
     public static void main(String[] args) throws Exception {
         String variant = args.length > 0 ? args[0] : "greenhub-spawnN";
-        Iterations.Workload w = switch (variant) {
-            case "greenhub-spawnN" -> BurstSpawn::greenSpawnN;
-            case "greenhub-pool-spawnN" -> BurstSpawn::greenPoolSpawnN;
-            case "jdk-vthreads" -> BurstSpawn::jdkVirtualThreads;
+        switch (variant) {
+            case "greenhub-spawnN" -> Iterations.onHub(variant, args, DEFAULT_OPS, BurstSpawn::greenSpawnN);
+            case "greenhub-pool-spawnN" -> Iterations.onHub(variant, args, DEFAULT_OPS, BurstSpawn::greenPoolSpawnN);
+            case "jdk-vthreads" -> Iterations.main(variant, args, DEFAULT_OPS, BurstSpawn::jdkVirtualThreads);
             default -> throw new IllegalArgumentException("unknown variant " + variant
                     + " (greenhub-spawnN, greenhub-pool-spawnN, jdk-vthreads)");
-        };
-        Iterations.main(variant, args, DEFAULT_OPS, w);
+        }
     }
 
+    /** On the hub's main green thread (Iterations.onHub). */
     static long greenSpawnN(int n) {
-        return Green.run(() -> {
-            ran = 0;
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                Green.spawnN(() -> ran++);
-            }
-            while (ran < n) {
-                Green.sleep();
-            }
-            return System.nanoTime() - t0;
-        });
+        ran = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Green.spawnN(() -> ran++);
+        }
+        while (ran < n) {
+            Green.sleep();
+        }
+        return System.nanoTime() - t0;
     }
 
+    /** On the hub's main green thread (Iterations.onHub). */
     static long greenPoolSpawnN(int n) {
-        return Green.run(() -> {
-            ran = 0;
-            long t0 = System.nanoTime();
-            GreenPool pool = new GreenPool(n);
-            for (int i = 0; i < n; i++) {
-                pool.spawnN(() -> ran++);
-            }
-            pool.waitAll();
-            long t = System.nanoTime() - t0;
-            if (ran != n) {
-                throw new IllegalStateException(ran + " of " + n + " ran");
-            }
-            return t;
-        });
+        ran = 0;
+        long t0 = System.nanoTime();
+        GreenPool pool = new GreenPool(n);
+        for (int i = 0; i < n; i++) {
+            pool.spawnN(() -> ran++);
+        }
+        pool.waitAll();
+        long t = System.nanoTime() - t0;
+        if (ran != n) {
+            throw new IllegalStateException(ran + " of " + n + " ran");
+        }
+        return t;
     }
 
     static long jdkVirtualThreads(int n) throws Exception {

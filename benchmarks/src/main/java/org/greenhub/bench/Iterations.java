@@ -57,6 +57,15 @@ final class Iterations {
         System.out.printf(Locale.ROOT, "RESULT %s %.2f %.1f %.2f%n", variant, median(nanos), median(bytes), median(cpu));
     }
 
+    /**
+     * {@link #main} for a greenhub variant: every iteration runs in one {@code Green.run},
+     * on its main green thread, so that the hub is started once per JVM as the JDK's
+     * scheduler is (a hub's run queue, once grown, stays grown, as a ForkJoinPool's queues do).
+     */
+    static void onHub(String variant, String[] args, int defaultOps, Workload w) {
+        org.greenhub.Green.run(() -> main(variant, args, defaultOps, w));
+    }
+
     static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);

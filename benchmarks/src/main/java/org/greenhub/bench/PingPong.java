@@ -22,7 +22,8 @@ import org.greenhub.queue.LightQueue;
  *     parks until the turn is back.</li>
  * </ul>
  * The JDK variants run on the scheduler the JVM is given (the driver runs them at
- * {@code -Djdk.virtualThreadScheduler.parallelism=1} and at the default).
+ * {@code -Djdk.virtualThreadScheduler.parallelism=1} and at the default); the greenhub
+ * ones run every iteration in one {@code Green.run}, the hub started once per JVM.
  * {@code java <flags> -cp benchmarks.jar org.greenhub.bench.PingPong <variant> [ops]
  * [warm-up iterations] [measured iterations]}; {@link RuntimeCompare} (through
  * {@code ci/bench --runtime}) runs it in fresh JVMs side by side with its peers.
@@ -36,36 +37,36 @@ public final class PingPong {
 
     public static void main(String[] args) throws Exception {
         String variant = args.length > 0 ? args[0] : "greenhub-lightqueue";
-        Iterations.Workload w = switch (variant) {
-            case "greenhub-lightqueue" -> PingPong::green;
-            case "jdk-abq" -> n -> jdk(n, new ArrayBlockingQueue<>(1), new ArrayBlockingQueue<>(1));
-            case "jdk-sq" -> n -> jdk(n, new SynchronousQueue<>(), new SynchronousQueue<>());
-            case "greenhub-park" -> PingPong::greenPark;
-            case "jdk-park" -> PingPong::jdkPark;
+        switch (variant) {
+            case "greenhub-lightqueue" -> Iterations.onHub(variant, args, DEFAULT_OPS, PingPong::green);
+            case "jdk-abq" -> Iterations.main(variant, args, DEFAULT_OPS,
+                    n -> jdk(n, new ArrayBlockingQueue<>(1), new ArrayBlockingQueue<>(1)));
+            case "jdk-sq" -> Iterations.main(variant, args, DEFAULT_OPS,
+                    n -> jdk(n, new SynchronousQueue<>(), new SynchronousQueue<>()));
+            case "greenhub-park" -> Iterations.onHub(variant, args, DEFAULT_OPS, PingPong::greenPark);
+            case "jdk-park" -> Iterations.main(variant, args, DEFAULT_OPS, PingPong::jdkPark);
             default -> throw new IllegalArgumentException("unknown variant " + variant
                     + " (greenhub-lightqueue, jdk-abq, jdk-sq, greenhub-park, jdk-park)");
-        };
-        Iterations.main(variant, args, DEFAULT_OPS, w);
+        }
     }
 
+    /** On the hub's main green thread (Iterations.onHub). */
     static long green(int n) {
-        return Green.run(() -> {
-            LightQueue<Integer> ping = new LightQueue<>(1);
-            LightQueue<Integer> pong = new LightQueue<>(1);
-            GreenThread<Void> ponger = Green.spawn(() -> {
-                for (int i = 0; i < n; i++) {
-                    pong.put(ping.get());
-                }
-            });
-            long t0 = System.nanoTime();
+        LightQueue<Integer> ping = new LightQueue<>(1);
+        LightQueue<Integer> pong = new LightQueue<>(1);
+        GreenThread<Void> ponger = Green.spawn(() -> {
             for (int i = 0; i < n; i++) {
-                ping.put(TOKEN);
-                pong.get();
+                pong.put(ping.get());
             }
-            long t = System.nanoTime() - t0;
-            ponger.await();
-            return t;
         });
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            ping.put(TOKEN);
+            pong.get();
+        }
+        long t = System.nanoTime() - t0;
+        ponger.await();
+        return t;
     }
 
     /**
@@ -101,16 +102,15 @@ public final class PingPong {
         }
     }
 
+    /** On the hub's main green thread (Iterations.onHub). */
     static long greenPark(int n) {
         Turn t = new Turn();
-        return Green.run(() -> {
-            t.pinger = Thread.currentThread();
-            GreenThread<Void> ponger = Green.spawn(() -> t.pong(n)); // runs once the pinger parks
-            t.ponger = ponger.thread();
-            long d = t.ping(n);
-            ponger.await();
-            return d;
-        });
+        t.pinger = Thread.currentThread();
+        GreenThread<Void> ponger = Green.spawn(() -> t.pong(n)); // runs once the pinger parks
+        t.ponger = ponger.thread();
+        long d = t.ping(n);
+        ponger.await();
+        return d;
     }
 
     static long jdkPark(int n) throws Exception {
