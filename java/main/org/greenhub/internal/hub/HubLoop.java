@@ -71,7 +71,7 @@ public final class HubLoop {
     private final ThreadFactory greenThreadsOnHub; // made on the hub thread for a spawner: inherit nothing
     private long timerSeq;  // scheduling order of the timers in the heap
     private int busyPasses;
-    private long drainSeenTasks = -1, drainSince;
+    private long drainSeenLive = -1, drainSince;  // killAllAndDrain: live green threads when last counted, since when
     private int pollFailures;  // consecutive failed polls
     /** How long the loop pauses after a failed poll. */
     static final long POLL_FAILURE_BACKOFF_MILLIS = 1000;
@@ -462,8 +462,10 @@ public final class HubLoop {
             return true;
         }
         long now = System.nanoTime();
-        if (runs != drainSeenTasks) {
-            drainSeenTasks = runs;
+        // Progress is a green thread ending: other tasks (a timer, a thread that refuses to
+        // die waking up) do not bring a blocked one back.
+        if (liveCount != drainSeenLive) {
+            drainSeenLive = liveCount;
             drainSince = now;
             scheduleAt(now + DRAIN_PATIENCE_NANOS, () -> { }); // wakes the loop to give up
         }
