@@ -528,6 +528,10 @@ int main(int argc, char **argv) {
     /* Round trips per connection in the window, sorted: the least served, the median and the most served. */
     uint32_t *per = malloc((size_t)nconn * sizeof *per);
     for (int i = 0; i < nconn; i++) per[i] = conns[i].measured;
+    const char *dump = getenv("LOADGEN_DUMP"); /* a file to get each connection's id and count, for a closer look */
+    FILE *df = dump ? fopen(dump, "w") : NULL;
+    for (int i = 0; df && i < nconn; i++) fprintf(df, "%u %u\n", conns[i].id, per[i]);
+    if (df) fclose(df);
     qsort(per, (size_t)nconn, sizeof *per, cmp_u32);
     printf("RESULT conns=%d rtps=%.0f p50_us=%lld p99_us=%lld cpu_s=%.2f roundtrips=%llu window_s=%.3f errors=%llu "
            "loadgen_cpu_s=%.2f other_cpu_s=%.2f rate=%.0f conn_min=%u conn_p50=%u conn_max=%u\n",

@@ -76,6 +76,60 @@ class GreenSocketTest {
         });
     }
 
+    /**
+     * A reader whose socket always has data at once gives up its turn every 16 calls
+     * (ReadinessWait.TURN), and the hub asks its poller before it runs again: a connection
+     * waiting for readiness is served long before the busy ones are drained, and two
+     * readers giving up their turns in the same pass both go on to the end.
+     */
+    @Test
+    void aSocketThatAlwaysHasDataDoesNotHoldTheHub() {
+        int size = 16 * 1024;
+        Green.run(() -> {
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+                GreenSocket[] busy = new GreenSocket[2];
+                GreenSocket[] busyPeers = new GreenSocket[2];
+                for (int i = 0; i < 2; i++) {
+                    busy[i] = Green.connect(server.localAddress());
+                    busyPeers[i] = acceptSoon(server);
+                    busyPeers[i].sendAll(new byte[size]); // all of it waits in the socket before the reader starts
+                }
+                try (GreenSocket quiet = Green.connect(server.localAddress());
+                     GreenSocket quietPeer = acceptSoon(server)) {
+                    AtomicInteger readByBusy = new AtomicInteger();
+                    GreenThread<Integer> waiter = Green.spawn(() -> {
+                        assertArrayEquals(new byte[] {7}, quiet.recv(1)); // parks: nothing sent yet
+                        return readByBusy.get();
+                    });
+                    Green.spawn(() -> quietPeer.sendAll(new byte[] {7})); // ready while the readers run
+                    GreenThread<?>[] readers = new GreenThread<?>[2];
+                    for (int i = 0; i < 2; i++) {
+                        GreenSocket s = busy[i];
+                        readers[i] = Green.spawn(() -> {
+                            int n = 0;
+                            while (n < size) {
+                                n += s.recv(1).length; // one byte a call: every call finds data at once
+                                readByBusy.incrementAndGet();
+                            }
+                            return n;
+                        });
+                    }
+                    int readBeforeServed = waiter.await();
+                    assertTrue(readBeforeServed < size,
+                            "the waiting connection was served after " + readBeforeServed + " of the busy readers' " + 2 * size + " calls");
+                    for (GreenThread<?> r : readers) {
+                        assertEquals(size, r.await());
+                    }
+                } finally {
+                    for (int i = 0; i < 2; i++) {
+                        busy[i].close();
+                        busyPeers[i].close();
+                    }
+                }
+            }
+        });
+    }
+
     private static GreenSocket acceptSoon(GreenServerSocket server) throws IOException {
         server.setTimeout(Duration.ofSeconds(10));
         return server.accept();

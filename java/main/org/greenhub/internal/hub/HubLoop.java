@@ -62,6 +62,8 @@ public final class HubLoop {
 
     private final Poller poller;
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>(256);
+    private final ArrayDeque<Runnable> turnsGivenUp = new ArrayDeque<>(); // run after the next poll's threads
+    private boolean givingUpTurn;      // set by giveUpTurn until the JDK hands its thread back to execute
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean needsWakeup = new AtomicBoolean();
     private final TimerHeap timers = new TimerHeap();
@@ -323,7 +325,12 @@ public final class HubLoop {
     /** The scheduler entry: the JDK calls it whenever a green thread of this hub becomes runnable. */
     void execute(Runnable task) {
         if (isHubThread()) {
-            runQueue.add(task);
+            if (givingUpTurn) {
+                givingUpTurn = false;
+                turnsGivenUp.add(task);
+            } else {
+                runQueue.add(task);
+            }
             return;
         }
         if (closed) {
@@ -482,7 +489,25 @@ public final class HubLoop {
 
     /** Whether runnable work is queued (for a loop deciding to stop). */
     public boolean hasRunnableWork() {
-        return !runQueue.isEmpty() || !inbox.isEmpty();
+        return !runQueue.isEmpty() || !inbox.isEmpty() || !turnsGivenUp.isEmpty();
+    }
+
+    /**
+     * The running green thread gives up its turn: it runs again after the green threads
+     * runnable now and after those that the poller, asked first, finds ready. A thread
+     * whose socket always has data at once would otherwise never stop (Eventlet's and the
+     * JDK's virtual threads behave so), and the connections waiting for readiness behind
+     * it would not be served. Nothing for a plain thread.
+     */
+    public static void giveUpTurn() {
+        Strand g = Strand.currentGreen();
+        if (g == null) {
+            return;
+        }
+        HubLoop hub = g.hub();
+        hub.givingUpTurn = true;
+        Thread.yield();
+        hub.givingUpTurn = false; // when the yield did not unmount the thread (pinned)
     }
 
     private void pass() {
@@ -490,12 +515,16 @@ public final class HubLoop {
         for (Runnable r; (r = inbox.poll()) != null; ) {
             runQueue.add(r);
         }
-        boolean busy = !runQueue.isEmpty();
-        if (!busy || ++busyPasses >= BUSY_POLL_EVERY) {
+        boolean gaveUp = !turnsGivenUp.isEmpty();
+        boolean busy = !runQueue.isEmpty() || gaveUp;
+        if (!busy || gaveUp || ++busyPasses >= BUSY_POLL_EVERY) {
             busyPasses = 0;
             waitForReadiness(busy);
         }
         fireTimers();
+        for (Runnable r; (r = turnsGivenUp.poll()) != null; ) {
+            runQueue.add(r);
+        }
         for (int n = runQueue.size(); n > 0; n--) {
             run(runQueue.poll());
         }

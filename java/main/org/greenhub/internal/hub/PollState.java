@@ -31,6 +31,8 @@ public final class PollState {
     volatile boolean hungUp;  // an ERROR report came (peer closed, reset, error): sticky
     // Reader thread only: the last stream read came back short, so the socket was empty then.
     private boolean readDrained;
+    // Its user's thread: socket calls in a row that did not wait ({@link ReadinessWait#beforeCall}).
+    int callsWithoutWait;
     private PollState[] alone;    // {this}, for waits on this state alone (made once)
 
     public PollState(int fd) {
