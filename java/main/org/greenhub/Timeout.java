@@ -45,9 +45,11 @@ import org.greenhub.internal.hub.Strand;
  * throws inside the library, so the socket is closed and the library gets a
  * SocketException whose cause is the TimeoutExpired, which reaches the caller as above.
  *
- * <p>A thread has at most one exception waiting to be thrown at its next blocking
- * point: a timeout that fires while a kill or another fired timeout is still waiting
- * there is dropped (it counts as fired, and is never thrown).
+ * <p>A thread has one exception at a time waiting to be thrown at its next blocking
+ * point. A timeout that fires while a kill or another fired timeout is still waiting
+ * there is thrown after it, at the blocking point after the one that throws the first
+ * (so an outer timeout is never lost to an inner one that fired just before it), unless
+ * it is cancelled first.
  *
  * <pre>{@code
  * try (Timeout t = Timeout.start(Duration.ofSeconds(2))) {

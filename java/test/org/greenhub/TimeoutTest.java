@@ -109,6 +109,41 @@ class TimeoutTest {
         });
     }
 
+    /**
+     * Both fire while the thread runs without a blocking point, so the outer one fires
+     * while the inner one's exception waits to be thrown: it is thrown next, not lost;
+     * and cancelling it before then withdraws it.
+     */
+    @Test
+    void anOuterTimeoutFiringWhileAnInnerOnesExceptionWaitsIsThrownNext() {
+        Green.run(() -> {
+            try (Timeout outer = Timeout.start(Duration.ofMillis(30))) {
+                try (Timeout inner = Timeout.start(Duration.ofMillis(10))) {
+                    runWithoutBlocking(Duration.ofMillis(60));
+                    TimeoutExpired e = assertThrows(TimeoutExpired.class, Green::sleep); // both timers fire here
+                    assertSame(inner, e.timeout());
+                }
+                TimeoutExpired e = assertThrows(TimeoutExpired.class, () -> Green.sleep(Duration.ofSeconds(5)));
+                assertSame(outer, e.timeout(), "the outer timeout was not lost");
+            }
+            try (Timeout outer = Timeout.start(Duration.ofMillis(30))) {
+                try (Timeout inner = Timeout.start(Duration.ofMillis(10))) {
+                    runWithoutBlocking(Duration.ofMillis(60));
+                    assertSame(inner, assertThrows(TimeoutExpired.class, Green::sleep).timeout());
+                }
+                outer.cancel();
+                Green.sleep(Duration.ofMillis(20)); // withdrawn: nothing is thrown
+            }
+        });
+    }
+
+    private static void runWithoutBlocking(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void withTimeoutReturnsFallbackOnlyForItsOwnTimeout() {
         Green.run(() -> {

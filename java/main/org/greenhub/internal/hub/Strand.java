@@ -1,5 +1,6 @@
 package org.greenhub.internal.hub;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,6 +24,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     private Throwable killedWith;          // guarded by this: the last kill delivered
     private Throwable interruptedFor;      // guarded by this: the pending exception an interrupt carried
     private Throwable lastThrown;          // guarded by this: what checkPending threw last
+    private ArrayDeque<Throwable> next;    // guarded by this: timeouts that fired while another exception was pending
 
     protected Strand(Thread thread) {
         this.thread = thread;
@@ -100,7 +102,14 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
                 killedWith = t;
             }
             if (pending != null && !isKill) {
-                return; // one exception waits at a time: this timeout is dropped
+                // One exception waits at a time: this timeout is thrown after the pending
+                // one, at the thread's next blocking point (an outer Timeout firing while
+                // an inner one's exception waits must not be lost).
+                if (next == null) {
+                    next = new ArrayDeque<>(2);
+                }
+                next.add(t);
+                return;
             }
             pending = t;
             if (parked) {
@@ -180,7 +189,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
      */
     public final synchronized int withdrawAndClear(Throwable t) {
         if (pending != t || t == null) {
-            return NOT_PENDING;
+            return t != null && next != null && next.remove(t) ? WITHDRAWN : NOT_PENDING;
         }
         pending = null;
         if (interruptedFor != t) {
@@ -230,6 +239,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     protected final synchronized void clearPending() {
         pending = null;
         interruptedFor = null;
+        next = null;
     }
 
     /**
@@ -250,6 +260,7 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
     final void checkPending() {
         if (pending != null) {
             Throwable t;
+            Throwable then = null;
             synchronized (this) {
                 t = pending;
                 pending = null;
@@ -257,7 +268,13 @@ public abstract class Strand implements Thread.UncaughtExceptionHandler {
                     interruptedFor = null;
                     lastThrown = t;
                     Thread.interrupted(); // a kill or timeout may have interrupted us; the exception replaces it
+                    if (next != null && (then = next.poll()) != null) {
+                        pending = then; // thrown at the next blocking point
+                    }
                 }
+            }
+            if (then != null) {
+                scheduleRedelivery(then); // reaches a JDK blocking call too
             }
             if (t != null) {
                 throw sneaky(t);
