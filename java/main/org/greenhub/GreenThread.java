@@ -181,12 +181,8 @@ public final class GreenThread<T> {
             green.body();
         }
 
-        Throwable killedBy() {
-            return killedWith();
-        }
-
-        void bodyEnded() {
-            clearPending();
+        Throwable endBody() {
+            return bodyEnded();
         }
     }
 
@@ -239,8 +235,7 @@ public final class GreenThread<T> {
         } catch (Throwable t) {
             f = t;
         }
-        strand.bodyEnded();
-        Throwable kill = strand.killedBy();
+        Throwable kill = strand.endBody();
         if (kill != null) {
             Thread.interrupted(); // the kill may have interrupted a JDK call: the links run uninterrupted
             if (f != null && f != kill) {
