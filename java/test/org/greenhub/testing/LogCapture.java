@@ -15,6 +15,9 @@ import java.util.logging.Logger;
 public final class LogCapture implements AutoCloseable {
     private final Logger logger = Logger.getLogger("org.greenhub"); // held: JUL keeps loggers weakly
     private final StringBuilder text = new StringBuilder();
+    // What text() returns, without a lock: a green thread that reads it while the watchdog
+    // logs must not block on a monitor, which would unmount it and end the stall it is in.
+    private volatile String snapshot = "";
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -25,6 +28,7 @@ public final class LogCapture implements AutoCloseable {
             }
             synchronized (text) {
                 text.append(w);
+                snapshot = text.toString();
             }
         }
 
@@ -50,9 +54,7 @@ public final class LogCapture implements AutoCloseable {
 
     /** Everything logged so far. */
     public String text() {
-        synchronized (text) {
-            return text.toString();
-        }
+        return snapshot;
     }
 
     @Override
