@@ -1,7 +1,6 @@
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
@@ -15,25 +14,15 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
  */
 public final class NettyEcho {
     @ChannelHandler.Sharable
-    static final class Echo extends ChannelInboundHandlerAdapter {
+    static final class Echo extends NettyServers.FlushingHandler {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg);
         }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     /** The cpu-echo handler, one per connection (its Work is): whole requests from the decoder. */
-    static final class CpuEcho extends ChannelInboundHandlerAdapter {
+    static final class CpuEcho extends NettyServers.FlushingHandler {
         private final Work work;
 
         CpuEcho(int rounds) {
@@ -44,16 +33,6 @@ public final class NettyEcho {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             work.run(((ByteBuf) msg).nioBuffer());
             ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 

@@ -3,7 +3,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,7 +28,7 @@ public final class NettyHttp {
             Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
 
     @ChannelHandler.Sharable
-    static final class Hello extends ChannelInboundHandlerAdapter {
+    static final class Hello extends NettyServers.FlushingHandler {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
@@ -53,16 +52,6 @@ public final class NettyHttp {
             } finally {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 

@@ -1,5 +1,7 @@
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -11,6 +13,22 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /** The one bootstrap of the Netty peers: {@code loops} event loops of a transport, listening on 127.0.0.1. */
 final class NettyServers {
+    /**
+     * What every peer's handler does besides its own reads: flush once per read (a
+     * pipelined batch goes out in one write) and close the connection on an error.
+     */
+    abstract static class FlushingHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     private NettyServers() {
     }
 
