@@ -80,15 +80,7 @@ class GreenThreadTest {
             }
         });
         Green.run(() -> {
-            Green.spawn(() -> {
-                try {
-                    Green.sleep(Duration.ofHours(1));
-                } finally {
-                    synchronized (monitor) {
-                        unwound.set(true);
-                    }
-                }
-            });
+            spawnUnwindingThroughMonitor(monitor, unwound);
             Green.sleep(); // it parks in its sleep
             holder.start();
             held.await();
@@ -102,6 +94,19 @@ class GreenThreadTest {
         });
         taker.join(10_000);
         assertFalse(taker.isAlive(), "the monitor can be taken again");
+    }
+
+    /** A green thread that sleeps until killed, and whose cleanup takes {@code monitor} to set {@code unwound}. */
+    private static void spawnUnwindingThroughMonitor(Object monitor, AtomicBoolean unwound) {
+        Green.spawn(() -> {
+            try {
+                Green.sleep(Duration.ofHours(1));
+            } finally {
+                synchronized (monitor) {
+                    unwound.set(true);
+                }
+            }
+        });
     }
 
     /** The end waits for a monitor only so long: one that is never released (a deadlock) does not keep run from returning. */
@@ -120,15 +125,7 @@ class GreenThreadTest {
                     }
                 }
             });
-            Green.spawn(() -> {
-                try {
-                    Green.sleep(Duration.ofHours(1));
-                } finally {
-                    synchronized (monitor) {
-                        unwound.set(true);
-                    }
-                }
-            });
+            spawnUnwindingThroughMonitor(monitor, unwound);
             Green.sleep();
         });
         assertFalse(unwound.get());
