@@ -277,6 +277,30 @@ class GreenPoolTest {
     }
 
     @Test
+    void aSlotFreedWhileOthersStayTakenGoesToTheWaitingSpawner() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            Event<Void> releaseA = new Event<>();
+            Event<Void> releaseB = new Event<>();
+            pool.spawnN(releaseA::await);
+            pool.spawnN(releaseB::await);
+            Event<Void> cRan = new Event<>();
+            GreenThread<Void> spawner = Green.spawn(() -> pool.spawnN(() -> cRan.send(null)));
+            Green.sleep();
+            assertEquals(1, pool.waiting());
+            releaseB.send(null); // A keeps its slot: the pool never gets back to 0
+            try (Timeout t = Timeout.start(Duration.ofSeconds(5))) {
+                spawner.await();
+                cRan.await();
+            }
+            assertEquals(0, pool.waiting());
+            releaseA.send(null);
+            pool.waitAll();
+            assertEquals(2, pool.free());
+        });
+    }
+
+    @Test
     void killedSpawnerKeepsCountsRight() {
         Green.run(() -> {
             GreenPool pool = new GreenPool(1);

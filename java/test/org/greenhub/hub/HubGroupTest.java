@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.greenhub.Green;
 import org.greenhub.GreenException;
 import org.greenhub.GreenPool;
+import org.greenhub.GreenRunnable;
 import org.greenhub.GreenThread;
 import org.greenhub.GreenThreadExit;
 import org.greenhub.Timeout;
@@ -39,6 +40,52 @@ class HubGroupTest {
             }
         }
         return names;
+    }
+
+    /**
+     * One small pool shared by two hubs and two plain threads, all spawning at once:
+     * slots are taken and freed on four carriers (a pool thread frees its slot on its
+     * own hub), so the lock-free path races the queued spawners. Never more than the
+     * size run, nothing is lost, and the counts end at rest.
+     */
+    @Test
+    void poolSharedAcrossHubsAndPlainThreadsNeverRunsMoreThanItsSize() throws Exception {
+        int size = 3;
+        int perSpawner = 2_000;
+        GreenPool pool = new GreenPool(size);
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
+        GreenRunnable task = () -> {
+            most.accumulateAndGet(active.incrementAndGet(), Math::max);
+            Green.sleep(); // overlap with the others
+            active.decrementAndGet();
+            ran.incrementAndGet();
+        };
+        try (HubGroup g = Hubs.group(2)) {
+            List<Thread> plain = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                plain.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perSpawner; i++) {
+                        pool.spawnN(task);
+                    }
+                }));
+            }
+            g.each(() -> {
+                for (int i = 0; i < perSpawner; i++) {
+                    pool.spawnN(task);
+                }
+            });
+            for (Thread t : plain) {
+                t.join();
+            }
+            pool.waitAll();
+        }
+        assertEquals(4 * perSpawner, ran.get(), "every task ran once");
+        assertTrue(most.get() <= size, "at most " + size + " at once, saw " + most.get());
+        assertEquals(0, pool.running());
+        assertEquals(size, pool.free());
+        assertEquals(0, pool.waiting());
     }
 
     @Test
