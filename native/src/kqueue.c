@@ -50,6 +50,15 @@ static jint kq_add(JNIEnv *env, jclass unused, jint kq, jint fd, jint token) {
     return kevent(kq, ch, 2, NULL, 0, NULL) == 0 ? 0 : -errno;
 }
 
+static jint kq_del(JNIEnv *env, jclass unused, jint kq, jint fd) {
+    (void) env;
+    (void) unused;
+    struct kevent ch[2];
+    EV_SET(&ch[0], fd, EVFILT_READ, EV_DELETE, 0, 0, 0);
+    EV_SET(&ch[1], fd, EVFILT_WRITE, EV_DELETE, 0, 0, 0);
+    return kevent(kq, ch, 2, NULL, 0, NULL) == 0 ? 0 : -errno;
+}
+
 static jint kq_wait(JNIEnv *env, jclass unused, jint kq, jlong address,
                     jint max_events, jlong timeout_nanos) {
     (void) env;
@@ -101,6 +110,7 @@ static jint kq_close_jni(JNIEnv *env, jclass unused, jint kq) {
 static const JNINativeMethod kqueue_methods[] = {
     {"open", "()I", (void *) kq_open},
     {"add", "(III)I", (void *) kq_add},
+    {"del", "(II)I", (void *) kq_del},
     {"wait", "(IJIJ)I", (void *) kq_wait},
     {"wakeup", "(I)I", (void *) kq_wakeup},
     {"close", "(I)I", (void *) kq_close_jni},

@@ -135,6 +135,60 @@ class GreenSocketTest {
         return server.accept();
     }
 
+    /**
+     * A socket a plain thread waited on first (a pool's connection-adder thread, say) is
+     * watched by the default hub only until a green thread waits on it: then that green
+     * thread's hub takes it over. Checked by keeping the default hub busy afterwards: a
+     * wait on the socket still ends, because the default hub no longer relays it.
+     */
+    @Test
+    void aSocketFirstUsedOnAPlainThreadIsTakenOverByTheHubOfItsGreenUser() throws Exception {
+        LogCapture err = new LogCapture(); // the watchdog reports the busy default hub
+        try (GreenServerSocket server = Green.listen(ANY_LOCAL);
+             GreenSocket s = Green.connect(server.localAddress());
+             GreenSocket peer = acceptSoon(server)) {
+            Thread plainReader = Thread.ofPlatform().start(() -> {
+                try {
+                    assertArrayEquals(new byte[] {1}, s.recv(1)); // waits: the default hub watches s
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(50);
+            peer.sendAll(new byte[] {1});
+            plainReader.join(10_000);
+            assertFalse(plainReader.isAlive());
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean spunOut = new java.util.concurrent.atomic.AtomicBoolean();
+            Green.run(() -> {
+                Green.spawnAfter(Duration.ofMillis(20), () -> {
+                    peer.sendAll(new byte[] {2});
+                    return null;
+                });
+                assertArrayEquals(new byte[] {2}, s.recv(1)); // the first green wait: this hub takes s over
+                java.util.concurrent.CountDownLatch spinning = new java.util.concurrent.CountDownLatch(1);
+                Thread.ofPlatform().start(() -> Green.spawn(() -> { // from a plain thread: on the default hub
+                    spinning.countDown();
+                    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (!done.get() && System.nanoTime() - end < 0) {
+                        Thread.onSpinWait(); // holds the default hub
+                    }
+                    spunOut.set(!done.get());
+                })).join();
+                spinning.await();
+                Green.spawnAfter(Duration.ofMillis(20), () -> {
+                    peer.sendAll(new byte[] {3});
+                    return null;
+                });
+                assertArrayEquals(new byte[] {3}, s.recv(1));
+                assertFalse(spunOut.get(), "the wait ended only when the default hub was free again");
+                done.set(true);
+            });
+        } finally {
+            err.close();
+        }
+    }
+
     @Test
     void sendToAPeerThatNeverReadsTimesOut() {
         Green.run(() -> {

@@ -30,6 +30,11 @@ final class EpollPoller extends NativePoller {
     }
 
     @Override
+    void deregister(int fd) throws IOException {
+        Epoll.deregister(epfd, fd);
+    }
+
+    @Override
     int waitForEvents(long address, int max, long timeoutNanos) throws IOException {
         return Epoll.wait(epfd, wakeFd, address, max, timeoutNanos);
     }

@@ -231,19 +231,54 @@ public final class HubLoop {
 
     void arm(PollState s, int bit) throws IOException {
         if (isHubThread()) {
-            poller.arm(s, bit);
+            armHere(s, bit);
         } else {
             execute(() -> {
                 if (s.closed) {
                     return; // closed meanwhile: its waiter was woken by the close
                 }
                 try {
-                    poller.arm(s, bit);
+                    armHere(s, bit);
                 } catch (IOException e) {
                     s.ready(Poller.ERROR); // wake the waiter; its syscall reports the error
                 }
             });
         }
+    }
+
+    /** On this hub's thread: arms {@code s} here, or in the hub that took it over meanwhile. */
+    private void armHere(PollState s, int bit) throws IOException {
+        HubLoop owner = s.hub;
+        if (owner != this) {
+            owner.arm(s, bit);
+        } else {
+            poller.arm(s, bit);
+        }
+    }
+
+    /**
+     * Hands {@code s}, watched here provisionally for a plain thread, over to {@code to},
+     * whose green thread is about to wait on it for {@code bit}. On this hub's thread,
+     * which alone may touch its poller: the poller lets the descriptor go, then
+     * {@code to} arms it for every direction waited for by then. Arms of {@code s} that
+     * reach this hub afterwards follow it there ({@link #armHere}). The old hub is the
+     * default hub, which never closes, so the hand-over always runs.
+     */
+    void handOver(PollState s, HubLoop to, int bit) {
+        execute(() -> {
+            if (s.closed) {
+                poller.cancel(s); // its waiters were woken by the close
+                s.movedTo(null);
+                return;
+            }
+            boolean released = poller.release(s);
+            s.movedTo(released ? to : null);
+            try {
+                (released ? to : this).arm(s, bit | s.waitedFor());
+            } catch (IOException e) {
+                s.ready(Poller.ERROR);
+            }
+        });
     }
 
     /** Forgets a closing channel's registration. Any thread. */

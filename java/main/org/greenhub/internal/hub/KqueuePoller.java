@@ -32,6 +32,11 @@ final class KqueuePoller extends NativePoller {
     }
 
     @Override
+    void deregister(int fd) throws IOException {
+        Kqueue.deregister(kq, fd);
+    }
+
+    @Override
     int waitForEvents(long address, int max, long timeoutNanos) throws IOException {
         return Kqueue.wait(kq, address, max, timeoutNanos);
     }

@@ -35,6 +35,9 @@ abstract class NativePoller implements Poller {
     /** Registers {@code fd} for read and write, edge-triggered, under {@code token}; false when {@code fd} is not open. */
     abstract boolean register(int fd, int token) throws IOException;
 
+    /** Removes {@code fd}'s registration; nothing when it has none or is closed. */
+    abstract void deregister(int fd) throws IOException;
+
     /** Waits; writes up to {@code max} (token, bits) pairs at {@code address}; their count. */
     abstract int waitForEvents(long address, int max, long timeoutNanos) throws IOException;
 
@@ -76,6 +79,26 @@ abstract class NativePoller implements Poller {
         // No EPOLL_CTL_DEL / EV_DELETE: cancel runs for a closing descriptor, and closing
         // it removes the registration (descriptors are never dup'ed). A cancel that reaches
         // the hub after the close could otherwise remove a new socket that reused the number.
+    }
+
+    /**
+     * Unlike {@link #cancel}, takes the registration out of the kernel: the descriptor
+     * stays open, and its events would otherwise keep coming here under a token that
+     * another state may get next.
+     */
+    @Override
+    public boolean release(PollState s) {
+        int token = s.token;
+        if (token < 0 || tokens.get(token) != s) {
+            return true;
+        }
+        try {
+            deregister(s.fd);
+        } catch (IOException e) {
+            return false;
+        }
+        cancel(s);
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.greenhub.internal.hub;
 
+import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 
 /**
@@ -8,7 +9,12 @@ import java.nio.channels.SelectableChannel;
  * poller has reported that nobody has consumed yet.
  *
  * <p>One waiter per direction (Eventlet's "second simultaneous read" guard).
- * A state is armed in at most one poller, the one of the hub that first waited on it.
+ * A state is armed in at most one poller: the one of the hub whose green thread first
+ * waited on it. A plain thread's wait arms it in the default hub's poller until then,
+ * and the first green thread to wait takes it over ({@link #arm}): a connection made
+ * on a plain thread (a pool's connection-adder thread, a client set up before
+ * {@code Green.run}) and used by the green threads of a hub is watched by that hub,
+ * not by the default hub, whose every readiness report would be a cross-thread hand-off.
  */
 public final class PollState {
     /** The descriptor, or -1 for a java.nio channel. */
@@ -17,7 +23,9 @@ public final class PollState {
     public final SelectableChannel channel;
 
     // Owned by the poller the state is armed in (hub thread only).
-    volatile HubLoop hub;     // the hub whose poller this state is armed in (set once)
+    volatile HubLoop hub;     // the hub whose poller this state is armed in
+    volatile boolean provisional; // hub is the default hub for a plain thread's wait: a green waiter takes it over
+    private boolean moving;   // guarded by this: a take-over is on its way through the old hub
     int token = -1;       // native pollers: index in their table
     Object key;           // nio poller: the SelectionKey
     int armed;            // nio poller: interest bits currently armed
@@ -45,18 +53,50 @@ public final class PollState {
         this.channel = channel;
     }
 
-    /** The hub whose poller watches this state: bound on first wait, to the waiter's hub (plain threads: the default hub). */
-    HubLoop owner(Strand waiter) {
+    /**
+     * Arms this state for {@code waiter}, about to wait for {@code bit}, in the poller of
+     * the hub that watches it: bound on the first wait to the waiter's hub (a plain
+     * thread's: the default hub, provisionally). A green waiter of another hub than a
+     * provisional one's takes the state over: the old hub lets it go, then the waiter's
+     * arms it ({@link HubLoop#handOver}), once.
+     */
+    void arm(Strand waiter, int bit) throws IOException {
         HubLoop h = hub;
-        return h != null ? h : bind(waiter);
+        if (h == null || provisional) {
+            HubLoop mine = waiter.hub();
+            HubLoop from = null;
+            synchronized (this) {
+                if (hub == null) {
+                    hub = mine != null ? mine : HubKinds.defaultLoop();
+                    provisional = mine == null;
+                } else if (provisional && mine == hub) {
+                    provisional = false; // a green thread of the default hub: it stays there
+                } else if (provisional && mine != null && !moving) {
+                    moving = true;
+                    from = hub;
+                }
+                h = hub;
+            }
+            if (from != null) {
+                from.handOver(this, mine, bit);
+                return;
+            }
+        }
+        h.arm(this, bit);
     }
 
-    private synchronized HubLoop bind(Strand waiter) {
-        if (hub == null) {
-            HubLoop h = waiter.hub();
-            hub = h != null ? h : HubKinds.defaultLoop();
+    /** On the old hub's thread, at the end of a take-over: {@code to} watches the state now (null: it stays). */
+    synchronized void movedTo(HubLoop to) {
+        if (to != null) {
+            hub = to;
+            provisional = false;
         }
-        return hub;
+        moving = false;
+    }
+
+    /** The directions someone waits for now. */
+    int waitedFor() {
+        return (reader != null ? Poller.READ : 0) | (writer != null ? Poller.WRITE : 0);
     }
 
     /**

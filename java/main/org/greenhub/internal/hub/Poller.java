@@ -7,8 +7,8 @@ import org.greenhub.internal.nativeio.Readiness;
  * What a hub waits on: readiness of channels, a timeout, and wake-ups from other
  * threads. One implementation per OS facility (epoll, kqueue, java.nio Selector).
  *
- * <p>Only the hub's own thread calls {@link #arm}, {@link #cancel}, {@link #poll} and
- * {@link #close}; {@link #wakeup} may be called from any thread.
+ * <p>Only the hub's own thread calls {@link #arm}, {@link #cancel}, {@link #release},
+ * {@link #poll} and {@link #close}; {@link #wakeup} may be called from any thread.
  */
 public interface Poller {
     /** Readiness bits handed to a {@link ReadySink}: the C pollers' own. */
@@ -28,6 +28,16 @@ public interface Poller {
 
     /** Forgets {@code s}; called before its descriptor or channel is closed. */
     void cancel(PollState s);
+
+    /**
+     * Forgets {@code s}, which stays open, so that another hub's poller may watch it:
+     * after this, this poller never reports it again. False when the kernel refused to
+     * let it go; it then stays watched here.
+     */
+    default boolean release(PollState s) {
+        cancel(s); // a java.nio key cancelled leaves the channel free for another selector
+        return true;
+    }
 
     /**
      * Waits at most {@code timeoutNanos} (negative: no limit, 0: do not block) for

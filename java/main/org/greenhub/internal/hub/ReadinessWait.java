@@ -140,7 +140,7 @@ public final class ReadinessWait {
 
     private static void arm(PollState s, Strand me, int bit) throws IOException {
         if (!s.closed) { // a closed one is ready already; its descriptor may be gone
-            s.owner(me).arm(s, bit);
+            s.arm(me, bit);
         }
     }
 

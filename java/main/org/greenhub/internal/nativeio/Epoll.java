@@ -37,6 +37,17 @@ public final class Epoll {
     }
 
     /**
+     * Removes {@code fd}'s registration, so that another poller may take it. Nothing
+     * when it was not registered or is no longer open.
+     */
+    public static void deregister(int epfd, int fd) throws IOException {
+        int r = EpollNatives.del(epfd, fd);
+        if (r != -Errno.ENOENT && r != -Errno.EBADF) {
+            Errno.check(r, "epoll deregistration of fd " + fd);
+        }
+    }
+
+    /**
      * Waits at most {@code timeoutNanos} (negative: no limit; rounded up to ms) and writes
      * up to {@code maxEvents} (token, {@link Readiness} bits) int pairs at {@code address};
      * returns their count (0 on timeout, a wake-up or a signal). The wake-up eventfd is

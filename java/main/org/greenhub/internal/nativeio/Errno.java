@@ -24,7 +24,7 @@ final class Errno {
             ENOTCONN = value("ENOTCONN"), EADDRNOTAVAIL = value("EADDRNOTAVAIL"),
             ENETUNREACH = value("ENETUNREACH"), EHOSTUNREACH = value("EHOSTUNREACH"), EACCES = value("EACCES"),
             ECONNABORTED = value("ECONNABORTED"), EAFNOSUPPORT = value("EAFNOSUPPORT"),
-            ENOTSOCK = value("ENOTSOCK"), EEXIST = value("EEXIST");
+            ENOTSOCK = value("ENOTSOCK"), EEXIST = value("EEXIST"), ENOENT = value("ENOENT");
 
     private Errno() {
     }

@@ -27,6 +27,14 @@ public final class Kqueue {
         return true;
     }
 
+    /** As {@link Epoll#deregister}. */
+    public static void deregister(int kq, int fd) throws IOException {
+        int r = KqueueNatives.del(kq, fd);
+        if (r != -Errno.ENOENT && r != -Errno.EBADF) {
+            Errno.check(r, "kqueue deregistration of fd " + fd);
+        }
+    }
+
     /** As {@link Epoll#wait}; the wake-up event is consumed, not reported. */
     public static int wait(int kq, long address, int maxEvents, long timeoutNanos) throws IOException {
         return Errno.check(KqueueNatives.wait(kq, address, maxEvents, timeoutNanos), "kevent");

@@ -15,6 +15,9 @@ final class KqueueNatives {
     /** Registers {@code fd} for EVFILT_READ and EVFILT_WRITE with EV_CLEAR, tagged {@code token}. */
     static native int add(int kq, int fd, int token);
 
+    /** Removes {@code fd}'s EVFILT_READ and EVFILT_WRITE registrations (EV_DELETE). */
+    static native int del(int kq, int fd);
+
     /**
      * Waits at most {@code timeoutNanos} (negative: forever) and writes up to
      * {@code maxEvents} pairs of int32 (token, bits: READ 1, WRITE 2, ERROR 4) at

@@ -231,6 +231,49 @@ class NativePollerContractTest {
         p.cancel(s);
     }
 
+    /**
+     * release, unlike cancel, takes the descriptor out of the kernel's registration: the
+     * token it had goes to the next state armed here, and the released descriptor's data
+     * must not be reported under it; another poller then watches it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "kqueue"})
+    void releaseLetsAnotherPollerTakeTheDescriptor(String name) throws IOException {
+        Poller p = open(name);
+        Poller other = name.equals("epoll") ? EpollPoller.open() : KqueuePoller.open();
+        try {
+            int[] moved = pair();
+            int[] stays = pair();
+            PollState s = new PollState(moved[1]);
+            p.arm(s, Poller.READ);
+            drain(p);
+            int token = s.token;
+            assertTrue(p.release(s));
+            assertEquals(-1, s.token);
+            assertTrue(p.release(s), "twice: nothing to do");
+            PollState t = new PollState(stays[1]);
+            p.arm(t, Poller.READ);
+            assertEquals(token, t.token, "the token is reused (LIFO)");
+            drain(p);
+            other.arm(s, Poller.READ);
+            drain(other);
+            send(moved[0], "to the other poller");
+            assertTrue((awaitBits(other, s, Poller.READ) & Poller.READ) != 0);
+            assertTrue(pollOnce(p, TimeUnit.MILLISECONDS.toNanos(100)).isEmpty(),
+                    "the released descriptor's data is not reported here, under its old token");
+            send(stays[0], "here");
+            assertTrue((awaitBits(p, t, Poller.READ) & Poller.READ) != 0);
+            // Released after its descriptor closed: ENOENT/EBADF ignored.
+            other.cancel(s);
+            other.arm(s, Poller.READ);
+            Sockets.close(moved[1]);
+            fds.remove(Integer.valueOf(moved[1]));
+            assertTrue(other.release(s));
+        } finally {
+            other.close();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "kqueue"})
     void thousandDescriptorsArmedAndCancelledLeaveTheTokenTableReusable(String name) throws IOException {

@@ -60,6 +60,30 @@ class NioPollerTest {
         return ((SelectionKey) state.key).interestOps();
     }
 
+    /** A released channel stays open and another selector watches it; this one no longer reports it. */
+    @Test
+    void releaseLetsAnotherPollerTakeTheChannel() throws IOException {
+        Poller other = NioPoller.open();
+        try {
+            state.reader = Thread.currentThread();
+            poller.arm(state, Poller.READ);
+            assertTrue(poller.release(state));
+            assertTrue(served.isOpen());
+            other.arm(state, Poller.READ);
+            client.write(ByteBuffer.wrap(new byte[] {1}));
+            Map<PollState, Integer> got = new IdentityHashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!got.containsKey(state) && System.nanoTime() < deadline) {
+                other.poll(TimeUnit.MILLISECONDS.toNanos(100), (s, bits) -> got.merge(s, bits, (a, b) -> a | b));
+            }
+            assertTrue((got.get(state) & Poller.READ) != 0);
+            assertTrue(pollOnce(TimeUnit.MILLISECONDS.toNanos(100)).isEmpty());
+        } finally {
+            state.reader = null;
+            other.close();
+        }
+    }
+
     @Test
     void readInterestStaysArmedForAWaitingReaderUntilItHasBeenWoken() throws IOException {
         state.claim(true, Thread.currentThread());
