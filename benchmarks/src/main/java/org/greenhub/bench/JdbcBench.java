@@ -23,6 +23,9 @@ import org.greenhub.GreenThread;
  * <ul>
  * <li>{@code greenhub}: a green thread per client, all on one hub ({@code Green.run});
  *     the driver's socket waits park the green thread through the JDK's pollers.</li>
+ * <li>{@code greenhub-2hubs}: the same on a group of two hubs ({@code Hubs.group(2)}),
+ *     half the clients on each: as many carrier threads as the default scheduler's on
+ *     two cores.</li>
  * <li>{@code vthreads}: a JDK virtual thread per client, the default scheduler.</li>
  * <li>{@code platform}: a fixed pool of {@code poolSize} platform threads; each client
  *     is a task that runs one query and submits itself again (a closed loop of
@@ -85,6 +88,22 @@ public final class JdbcBench {
                         t.await();
                     }
                 });
+                case "greenhub-2hubs" -> {
+                    // Hubs.group(2): half the clients on each hub, one HikariCP pool shared
+                    try (org.greenhub.hub.HubGroup group = org.greenhub.hub.Hubs.group(2)) {
+                        List<GreenThread<Void>> threads = new ArrayList<>(clients);
+                        for (int i = 0; i < clients; i++) {
+                            threads.add(group.spawn(() -> {
+                                run.loop();
+                                return null;
+                            }));
+                        }
+                        run.measure();
+                        for (GreenThread<Void> t : threads) {
+                            t.await();
+                        }
+                    }
+                }
                 case "vthreads" -> {
                     List<Thread> threads = new ArrayList<>(clients);
                     for (int i = 0; i < clients; i++) {
