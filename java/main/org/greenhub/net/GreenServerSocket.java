@@ -3,6 +3,7 @@ package org.greenhub.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.greenhub.internal.hub.Parking;
+import org.greenhub.internal.hub.ReadinessWait;
 import org.greenhub.internal.hub.Poller;
 
 /**
@@ -13,8 +14,15 @@ import org.greenhub.internal.hub.Poller;
  */
 public final class GreenServerSocket extends SocketBase {
     private final ListenerIo io;
+
     private GreenServerSocket(ListenerIo io) {
         this.io = io;
+    }
+
+    /** An acceptor's turn is longer than a connection's: see ReadinessWait.ACCEPT_TURN. */
+    @Override
+    int turn() {
+        return ReadinessWait.ACCEPT_TURN;
     }
 
     @Override

@@ -36,16 +36,21 @@ abstract sealed class SocketBase implements GreenChannel permits GreenSocket, Gr
      * The one retry loop of the green sockets (Eventlet's {@code _recv_loop}): tries
      * {@code call}; while it would block, waits for {@code interest} readiness and tries
      * again. SocketTimeoutException ("{@code what} timed out") at the deadline. After
-     * {@code ReadinessWait.TURN} calls in a row on this socket that did not wait, the
-     * green thread first lets the others of its hub run.
+     * {@link #turn} calls in a row on this socket that did not wait, the green thread
+     * first lets the others of its hub run.
      */
     final <T> T retry(int interest, long deadline, String what, Attempt<T> call) throws IOException {
-        ReadinessWait.beforeCall(io().state()); // a bounded turn: see ReadinessWait.TURN
+        ReadinessWait.beforeCall(io().state(), turn()); // a bounded turn: see ReadinessWait.TURN
         T r;
         while ((r = call.attempt()) == null) {
             await(interest, deadline, what);
         }
         return r;
+    }
+
+    /** Calls in a row without a wait before the caller gives up its turn. */
+    int turn() {
+        return ReadinessWait.TURN;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.greenhub.Green;
 import org.greenhub.GreenThread;
 import org.greenhub.StopServe;
+import org.greenhub.internal.hub.ReadinessWait;
 import org.greenhub.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,6 +126,64 @@ class GreenSocketTest {
                         busy[i].close();
                         busyPeers[i].close();
                     }
+                }
+            }
+        });
+    }
+
+    /**
+     * An acceptor with connections waiting in its backlog has a longer turn than a
+     * connection (ReadinessWait.ACCEPT_TURN, 128 accepts against 16 calls): on a hub
+     * kept busy by two readers whose sockets always have data, 200 pending connections
+     * are all accepted within the readers' first turns. With the connections' turn it
+     * took 13 turns of the acceptor, and the readers made about 400 calls meanwhile.
+     */
+    @Test
+    void anAcceptorIsNotStarvedByBusyConnections() {
+        int size = 16 * 1024;
+        int pending = 200;
+        Green.run(() -> {
+            java.util.List<GreenSocket> opened = new java.util.ArrayList<>();
+            try (GreenServerSocket server = Green.listen(ANY_LOCAL, 1024)) {
+                GreenSocket[] busy = new GreenSocket[2];
+                for (int i = 0; i < 2; i++) {
+                    busy[i] = Green.connect(server.localAddress());
+                    GreenSocket peer = acceptSoon(server);
+                    opened.add(busy[i]);
+                    opened.add(peer);
+                    peer.sendAll(new byte[size]);
+                }
+                for (int i = 0; i < pending; i++) {
+                    opened.add(Green.connect(server.localAddress())); // waits in the backlog
+                }
+                AtomicInteger readByBusy = new AtomicInteger();
+                GreenThread<?>[] readers = new GreenThread<?>[2];
+                for (int i = 0; i < 2; i++) {
+                    GreenSocket s = busy[i];
+                    readers[i] = Green.spawn(() -> {
+                        int n = 0;
+                        while (n < size) {
+                            n += s.recv(1).length; // one byte a call: every call finds data at once
+                            readByBusy.incrementAndGet();
+                        }
+                        return n;
+                    });
+                }
+                GreenThread<Integer> acceptor = Green.spawn(() -> {
+                    for (int i = 0; i < pending; i++) {
+                        opened.add(server.accept());
+                    }
+                    return readByBusy.get();
+                });
+                int readWhileAccepting = acceptor.await();
+                assertTrue(readWhileAccepting <= 4 * 2 * ReadinessWait.TURN,
+                        "the busy readers made " + readWhileAccepting + " calls while " + pending + " connections were accepted");
+                for (GreenThread<?> r : readers) {
+                    assertEquals(size, r.await());
+                }
+            } finally {
+                for (GreenSocket s : opened) {
+                    s.close();
                 }
             }
         });
