@@ -103,18 +103,7 @@ class GreenSocketTest {
                         return readByBusy.get();
                     });
                     Green.spawn(() -> quietPeer.sendAll(new byte[] {7})); // ready while the readers run
-                    GreenThread<?>[] readers = new GreenThread<?>[2];
-                    for (int i = 0; i < 2; i++) {
-                        GreenSocket s = busy[i];
-                        readers[i] = Green.spawn(() -> {
-                            int n = 0;
-                            while (n < size) {
-                                n += s.recv(1).length; // one byte a call: every call finds data at once
-                                readByBusy.incrementAndGet();
-                            }
-                            return n;
-                        });
-                    }
+                    GreenThread<?>[] readers = spawnBusyReaders(busy, size, readByBusy);
                     int readBeforeServed = waiter.await();
                     assertTrue(readBeforeServed < size,
                             "the waiting connection was served after " + readBeforeServed + " of the busy readers' " + 2 * size + " calls");
@@ -157,18 +146,7 @@ class GreenSocketTest {
                     opened.add(Green.connect(server.localAddress())); // waits in the backlog
                 }
                 AtomicInteger readByBusy = new AtomicInteger();
-                GreenThread<?>[] readers = new GreenThread<?>[2];
-                for (int i = 0; i < 2; i++) {
-                    GreenSocket s = busy[i];
-                    readers[i] = Green.spawn(() -> {
-                        int n = 0;
-                        while (n < size) {
-                            n += s.recv(1).length; // one byte a call: every call finds data at once
-                            readByBusy.incrementAndGet();
-                        }
-                        return n;
-                    });
-                }
+                GreenThread<?>[] readers = spawnBusyReaders(busy, size, readByBusy);
                 GreenThread<Integer> acceptor = Green.spawn(() -> {
                     for (int i = 0; i < pending; i++) {
                         opened.add(server.accept());
@@ -187,6 +165,27 @@ class GreenSocketTest {
                 }
             }
         });
+    }
+
+    /**
+     * A green thread per socket reading {@code size} bytes one byte a call, counting
+     * every call in {@code calls}: with all the data in the socket before it starts,
+     * every call finds data at once.
+     */
+    private static GreenThread<?>[] spawnBusyReaders(GreenSocket[] sockets, int size, AtomicInteger calls) {
+        GreenThread<?>[] readers = new GreenThread<?>[sockets.length];
+        for (int i = 0; i < sockets.length; i++) {
+            GreenSocket s = sockets[i];
+            readers[i] = Green.spawn(() -> {
+                int n = 0;
+                while (n < size) {
+                    n += s.recv(1).length;
+                    calls.incrementAndGet();
+                }
+                return n;
+            });
+        }
+        return readers;
     }
 
     private static GreenSocket acceptSoon(GreenServerSocket server) throws IOException {
