@@ -247,6 +247,63 @@ class GreenSocketTest {
         }
     }
 
+    /**
+     * A socket used inside a Green.run that has ended is bound anew by its next wait (its
+     * hub's poller is closed); and a plain thread that waits on it while that hub ends is
+     * woken, and goes on waiting in another hub.
+     */
+    @Test
+    void aSocketOutlivesTheHubThatUsedItFirst() throws Exception {
+        try (GreenServerSocket server = Green.listen(ANY_LOCAL)) {
+            GreenSocket[] pair = new GreenSocket[2];
+            Green.run(() -> {
+                pair[0] = Green.connect(server.localAddress());
+                pair[1] = acceptSoon(server);
+                Green.spawnAfter(Duration.ofMillis(20), () -> {
+                    pair[1].sendAll(new byte[] {1});
+                    return null;
+                });
+                assertArrayEquals(new byte[] {1}, pair[0].recv(1)); // waits: this hub watches it
+            });
+            try (GreenSocket s = pair[0]; GreenSocket peer = pair[1]) {
+                s.setTimeout(Duration.ofSeconds(10));
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(50);
+                        peer.sendAll(new byte[] {2});
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertArrayEquals(new byte[] {2}, s.recv(1), "after its hub ended");
+
+                // A plain thread waits on it, armed in a Green.run's hub, when that hub ends.
+                java.util.concurrent.atomic.AtomicReference<Object> got = new java.util.concurrent.atomic.AtomicReference<>();
+                Thread reader = Thread.ofPlatform().unstarted(() -> {
+                    try {
+                        got.set(s.recv(1));
+                    } catch (Throwable e) {
+                        got.set(e);
+                    }
+                });
+                Green.run(() -> {
+                    Green.spawnAfter(Duration.ofMillis(20), () -> {
+                        peer.sendAll(new byte[] {3});
+                        return null;
+                    });
+                    assertArrayEquals(new byte[] {3}, s.recv(1)); // this hub takes it now
+                    reader.start();
+                    Green.sleep(Duration.ofMillis(100)); // the reader waits, armed here
+                });
+                peer.sendAll(new byte[] {4});
+                reader.join(10_000);
+                assertFalse(reader.isAlive());
+                assertTrue(got.get() instanceof byte[], "the reader got " + got.get());
+                assertArrayEquals(new byte[] {4}, (byte[]) got.get());
+            }
+        }
+    }
+
     @Test
     void sendToAPeerThatNeverReadsTimesOut() {
         Green.run(() -> {

@@ -636,10 +636,17 @@ public final class HubLoop {
         }
     }
 
-    /** Closes the poller; later work from other threads is dropped. */
+    /**
+     * Closes the poller; later work from other threads is dropped. On the hub thread. A
+     * plain thread or another hub's green thread may still wait on a channel armed here
+     * (one this hub's threads used first): it is woken as if the channel were ready, its
+     * call is tried again, and its next wait arms the channel in another hub
+     * ({@link PollState#arm} binds a state anew once its hub is closed).
+     */
     public void close() {
         closed = true;
         RUNNING_HUBS.remove(this);
+        poller.forEachArmed(s -> s.ready(Poller.READ | Poller.WRITE));
         poller.close();
     }
 

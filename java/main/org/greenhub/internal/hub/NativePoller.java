@@ -102,6 +102,11 @@ abstract class NativePoller implements Poller {
     }
 
     @Override
+    public void forEachArmed(java.util.function.Consumer<PollState> action) {
+        tokens.forEach(action);
+    }
+
+    @Override
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
         int n;
         try {

@@ -73,6 +73,15 @@ final class NioPoller implements Poller {
     }
 
     @Override
+    public void forEachArmed(java.util.function.Consumer<PollState> action) {
+        for (SelectionKey k : selector.keys()) {
+            if (k.isValid() && k.attachment() instanceof PollState s) {
+                action.accept(s);
+            }
+        }
+    }
+
+    @Override
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
         // The select(Consumer) forms hand each ready key to report() without going
         // through the selected-key set (a HashSet add, iteration and removal per key).

@@ -56,16 +56,24 @@ public final class PollState {
     /**
      * Arms this state for {@code waiter}, about to wait for {@code bit}, in the poller of
      * the hub that watches it: bound on the first wait to the waiter's hub (a plain
-     * thread's: the default hub, provisionally). A green waiter of another hub than a
-     * provisional one's takes the state over: the old hub lets it go, then the waiter's
-     * arms it ({@link HubLoop#handOver}), once.
+     * thread's: the default hub, provisionally), and bound anew once that hub has closed.
+     * A green waiter of another hub than a provisional one's takes the state over: the
+     * old hub lets it go, then the waiter's arms it ({@link HubLoop#handOver}), once.
      */
     void arm(Strand waiter, int bit) throws IOException {
         HubLoop h = hub;
-        if (h == null || provisional) {
+        if (h == null || provisional || h.isClosed()) {
             HubLoop mine = waiter.hub();
             HubLoop from = null;
             synchronized (this) {
+                if (hub != null && hub.isClosed()) {
+                    // Its hub ended (a socket used inside a finished Green.run): its poller
+                    // is closed, and so is the registration; bind the state anew.
+                    hub = null;
+                    token = -1;
+                    key = null;
+                    armed = 0;
+                }
                 if (hub == null) {
                     hub = mine != null ? mine : HubKinds.defaultLoop();
                     provisional = mine == null;

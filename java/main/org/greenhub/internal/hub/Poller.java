@@ -8,7 +8,7 @@ import org.greenhub.internal.nativeio.Readiness;
  * threads. One implementation per OS facility (epoll, kqueue, java.nio Selector).
  *
  * <p>Only the hub's own thread calls {@link #arm}, {@link #cancel}, {@link #release},
- * {@link #poll} and {@link #close}; {@link #wakeup} may be called from any thread.
+ * {@link #forEachArmed}, {@link #poll} and {@link #close}; {@link #wakeup} may be called from any thread.
  */
 public interface Poller {
     /** Readiness bits handed to a {@link ReadySink}: the C pollers' own. */
@@ -28,6 +28,9 @@ public interface Poller {
 
     /** Forgets {@code s}; called before its descriptor or channel is closed. */
     void cancel(PollState s);
+
+    /** Calls {@code action} with every state armed here now. */
+    void forEachArmed(java.util.function.Consumer<PollState> action);
 
     /**
      * Forgets {@code s}, which stays open, so that another hub's poller may watch it:

@@ -34,6 +34,17 @@ public final class TokenTable<T> {
         return t;
     }
 
+    /** Calls {@code action} with every item in the table. */
+    public void forEach(java.util.function.Consumer<? super T> action) {
+        for (int t = 0; t < next; t++) {
+            @SuppressWarnings("unchecked")
+            T item = (T) items[t];
+            if (item != null) {
+                action.accept(item);
+            }
+        }
+    }
+
     /** The item of {@code token}, or null when freed or unknown. */
     @SuppressWarnings("unchecked")
     public T get(int token) {

@@ -67,6 +67,10 @@ class PollerFaultsTest {
             }
 
             @Override
+            public void forEachArmed(java.util.function.Consumer<PollState> action) {
+            }
+
+            @Override
             public int poll(long timeoutNanos, ReadySink sink) throws IOException {
                 polls.incrementAndGet();
                 throw new IOException("poll fails every time");
