@@ -66,15 +66,15 @@ public final class PollState {
             HubLoop mine = waiter.hub();
             HubLoop from = null;
             synchronized (this) {
-                if (hub != null && hub.isClosed()) {
+                boolean hubClosed = hub != null && hub.isClosed();
+                if (hubClosed) {
                     // Its hub ended (a socket used inside a finished Green.run): its poller
                     // is closed, and so is the registration; bind the state anew.
-                    hub = null;
                     token = -1;
                     key = null;
                     armed = 0;
                 }
-                if (hub == null) {
+                if (hub == null || hubClosed) {
                     hub = mine != null ? mine : HubKinds.defaultLoop();
                     provisional = mine == null;
                 } else if (provisional && mine == hub) {
