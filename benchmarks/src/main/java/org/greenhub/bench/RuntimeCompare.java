@@ -78,44 +78,20 @@ public final class RuntimeCompare {
                 javaVersion(java), Runtime.getRuntime().availableProcessors(), loadAverage(), rounds, flags);
 
         for (String workload : workloads) {
+            Workload w = WORKLOADS.get(workload.trim());
+            if (w == null) {
+                throw new IllegalArgumentException("unknown workload " + workload + " (spawn, pingpong, park)");
+            }
+            String wi = warmup != null ? warmup : w.warmup();
+            String mi = iterations != null ? iterations : w.iterations();
+            String ops = opt.getOrDefault(w.opsOption(), "1000000");
+            String peer = w.jdk().get(0);
             List<Variant> variants = new ArrayList<>();
-            String ops;
-            String unit;
-            String peer;
-            String wi;
-            String mi;
-            switch (workload.trim()) {
-                case "spawn" -> {
-                    // a 1M burst compiles its code within the first iteration; each takes seconds
-                    wi = warmup != null ? warmup : "2";
-                    mi = iterations != null ? iterations : "3";
-                    ops = opt.getOrDefault("spawns", "1000000");
-                    unit = "ms per 1M spawns";
-                    peer = "jdk-vthreads";
-                    addGreen(variants, "BurstSpawn", "greenhub-spawnN", cp, baseline, benchCp);
-                    addGreen(variants, "BurstSpawn", "greenhub-pool-spawnN", cp, baseline, benchCp);
-                    addJdk(variants, "BurstSpawn", "jdk-vthreads", cp);
-                }
-                case "pingpong" -> {
-                    wi = warmup != null ? warmup : "3";
-                    mi = iterations != null ? iterations : "5";
-                    ops = opt.getOrDefault("trips", "1000000");
-                    unit = "ns per round trip";
-                    peer = "jdk-abq";
-                    addGreen(variants, "PingPong", "greenhub-lightqueue", cp, baseline, benchCp);
-                    addJdk(variants, "PingPong", "jdk-abq", cp);
-                    addJdk(variants, "PingPong", "jdk-sq", cp);
-                }
-                case "park" -> { // not in the default set: the floor under pingpong on both runtimes
-                    wi = warmup != null ? warmup : "3";
-                    mi = iterations != null ? iterations : "5";
-                    ops = opt.getOrDefault("trips", "1000000");
-                    unit = "ns per round trip";
-                    peer = "jdk-park";
-                    addGreen(variants, "PingPong", "greenhub-park", cp, baseline, benchCp);
-                    addJdk(variants, "PingPong", "jdk-park", cp);
-                }
-                default -> throw new IllegalArgumentException("unknown workload " + workload + " (spawn, pingpong, park)");
+            for (String g : w.green()) {
+                addGreen(variants, w.main(), g, cp, baseline, benchCp);
+            }
+            for (String j : w.jdk()) {
+                addJdk(variants, w.main(), j, cp);
             }
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (Variant v : variants) {
@@ -134,11 +110,30 @@ public final class RuntimeCompare {
                 }
             }
             printTable(workload, ops + " ops per iteration, " + wi + " warm-up + " + mi
-                    + " measured iterations per JVM (their median)", unit, peer, variants, results);
+                    + " measured iterations per JVM (their median)", w.unit(), peer, variants, results);
         }
         System.out.println();
         System.out.println("Load average at the end: " + loadAverage() + ".");
     }
+
+    /**
+     * A workload: its main class, default warm-up and measured iterations per JVM, the
+     * option that sets its operations per iteration, its unit, its greenhub variants and
+     * its JDK peers (the first is the one the ratios are to).
+     */
+    private record Workload(String main, String warmup, String iterations, String opsOption, String unit,
+                            List<String> green, List<String> jdk) {
+    }
+
+    private static final Map<String, Workload> WORKLOADS = Map.of(
+            // a 1M burst compiles its code within the first iteration; each takes seconds
+            "spawn", new Workload("BurstSpawn", "2", "3", "spawns", "ms per 1M spawns",
+                    List.of("greenhub-spawnN", "greenhub-pool-spawnN"), List.of("jdk-vthreads")),
+            "pingpong", new Workload("PingPong", "3", "5", "trips", "ns per round trip",
+                    List.of("greenhub-lightqueue"), List.of("jdk-abq", "jdk-sq")),
+            // not in the default set: the floor under pingpong on both runtimes
+            "park", new Workload("PingPong", "3", "5", "trips", "ns per round trip",
+                    List.of("greenhub-park"), List.of("jdk-park")));
 
     private static void addGreen(List<Variant> vs, String main, String arg, String cp, String baseline, String benchCp) {
         vs.add(new Variant(arg, main, arg, List.of(), cp, true));
