@@ -78,6 +78,27 @@ class DebugTest {
         }
     }
 
+    @Test
+    void aSpawnNThreadSpinningBeforeItsFirstYieldIsReportedAsItself() throws Exception {
+        // spawnN makes its thread only at its turn, on the hub thread, and runs it at once:
+        // the report must name that thread and show its stack, not the hub's.
+        Debug.hubBlockingDetection(Duration.ofMillis(100));
+        try (LogCapture log = new LogCapture()) {
+            AtomicReference<String> seen = new AtomicReference<>();
+            AtomicReference<String> name = new AtomicReference<>();
+            Green.run(() -> {
+                Green.spawnN(() -> {
+                    name.set(Green.current().name());
+                    spinningCulprit(Duration.ofMillis(600), log, seen);
+                });
+                Green.sleep(Duration.ofMillis(700));
+            });
+            assertNotNull(seen.get(), "reported while the culprit still held the hub:\n" + log.text());
+            assertTrue(seen.get().contains("by green thread " + name.get()), seen.get());
+            assertTrue(seen.get().contains("spinningCulprit"), "the report has the culprit's stack:\n" + seen.get());
+        }
+    }
+
     /** Waits (at most 5 s) until {@code log} has {@code text}: the watchdog writes it from its own thread. */
     static void awaitLog(LogCapture log, String text) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;

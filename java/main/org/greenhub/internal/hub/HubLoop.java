@@ -339,7 +339,7 @@ public final class HubLoop {
         int queued = runQueue.size();
         t.start(); // on the hub thread the JDK hands t's continuation to execute: the run queue's tail
         if (runQueue.size() == queued + 1) {
-            runQueue.pollLast().run();
+            run(runQueue.pollLast()); // as the running task: the watchdog names t if it holds the hub
         }
     }
 
