@@ -35,6 +35,7 @@ public class GreenPool {
     private volatile boolean spawnersWaiting;                   // !spawners.isEmpty(), written under the lock
     private final ArrayDeque<Waiter<Void>> spawners = new ArrayDeque<>(); // guarded by this
     private final WaitList idleWaiters = new WaitList(); // waitAll, guarded by this
+    private HubLoop.DeferredSpawn deferredSpawn; // spawnN's threads, made at their turn; racy: two alike are fine
 
     private static final VarHandle RUNNING;
 
@@ -157,6 +158,15 @@ public class GreenPool {
             releaseSlot();
             throw e;
         }
+    }
+
+    /** How spawnN's threads of this pool are made at their turn (GreenThread.spawnN). */
+    HubLoop.DeferredSpawn deferredSpawn() {
+        HubLoop.DeferredSpawn d = deferredSpawn;
+        if (d == null) {
+            deferredSpawn = d = GreenThread.deferredSpawn(this);
+        }
+        return d;
     }
 
     /** Whether the caller is one of the pool's own green threads, running its task. */

@@ -95,57 +95,44 @@ public final class GreenThread<T> {
      * spawnN: a green thread of {@code hub} running {@code fn}, failures logged, holding a
      * slot of {@code pool} (or null) that the caller took. Nobody gets a handle on it, so
      * when the spawner has nothing for it to inherit the thread is made only when its
-     * turn comes, on the hub thread ({@link PendingSpawn}); else it is made now.
+     * turn comes, on the hub thread ({@link HubLoop#submitDeferred}); else it is made now.
+     * The deferred thread is made not inheriting from the hub thread, and only for a
+     * spawner that had nothing to inherit, so it is the thread the spawner would have made.
      */
     static void spawnN(HubLoop hub, GreenRunnable fn, GreenPool pool) {
         if (HubLoop.spawnerHasNothingToInherit()) {
-            hub.submit(new PendingSpawn(hub, fn, pool));
+            hub.submitDeferred(pool == null ? DEFERRED : pool.deferredSpawn(), fn);
         } else {
             new GreenThread<Void>(hub, fn, true, pool).start();
         }
     }
 
-    /**
-     * A spawnN not made into a thread yet. It takes the thread's place in the hub's run
-     * queue; at its turn, on the hub thread, it makes the thread and runs it at once. A
-     * burst of spawns made before any runs so holds 24 bytes each instead of a whole
-     * virtual thread (about 380 bytes in seven objects), which the GC would otherwise copy
-     * while they wait. The thread is made not inheriting from the hub thread, and made
-     * only for a spawner that had nothing to inherit, so it is the thread the spawner
-     * would have made.
-     */
-    private static final class PendingSpawn implements Runnable {
-        private final HubLoop hub;
-        private final GreenRunnable fn;
-        private final GreenPool pool;
+    private static final HubLoop.DeferredSpawn DEFERRED = deferredSpawn(null);
 
-        PendingSpawn(HubLoop hub, GreenRunnable fn, GreenPool pool) {
-            this.hub = hub;
-            this.fn = fn;
-            this.pool = pool;
-        }
+    /** How spawnN's threads holding a slot of {@code pool} (or none) are made at their turn. */
+    static HubLoop.DeferredSpawn deferredSpawn(GreenPool pool) {
+        return (hub, fn) -> startDeferred(hub, (GreenRunnable) fn, pool);
+    }
 
-        @Override
-        public void run() {
-            if (hub.isStopping()) {
-                // as a spawned thread that had not started when its hub began to stop: it never runs
-                if (pool != null) {
-                    pool.releaseSlot();
-                }
-                return;
+    private static void startDeferred(HubLoop hub, GreenRunnable fn, GreenPool pool) {
+        if (hub.isStopping()) {
+            // as a spawned thread that had not started when its hub began to stop: it never runs
+            if (pool != null) {
+                pool.releaseSlot();
             }
-            GreenThread<Void> g;
-            try {
-                g = new GreenThread<>(hub, fn, true, true, pool, true);
-            } catch (Throwable t) { // out of memory: the hub goes on
-                if (pool != null) {
-                    pool.releaseSlot();
-                }
-                LOG.log(System.Logger.Level.ERROR, "cannot make a spawned green thread", t);
-                return;
-            }
-            hub.startNow(g.thread);
+            return;
         }
+        GreenThread<Void> g;
+        try {
+            g = new GreenThread<>(hub, fn, true, true, pool, true);
+        } catch (Throwable t) { // out of memory: the hub goes on
+            if (pool != null) {
+                pool.releaseSlot();
+            }
+            LOG.log(System.Logger.Level.ERROR, "cannot make a spawned green thread", t);
+            return;
+        }
+        hub.startNow(g.thread);
     }
 
     /**

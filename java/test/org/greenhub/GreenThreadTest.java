@@ -194,6 +194,35 @@ class GreenThreadTest {
         assertEquals(List.of("n0", "s1", "p2", "n3", "p4", "main", "n5", "n3 again"), log);
     }
 
+    @Test
+    void deferredSpawnsKeepTheirOrderAcrossPoolsAndPasses() {
+        // spawnN's threads are made at their turn; spawns in a row of one pool (or of none)
+        // share one run-queue entry: the order must be the order they were made, and spawns
+        // made by those threads while they run come after everything queued before them.
+        List<String> log = new ArrayList<>();
+        Green.run(() -> {
+            GreenPool p = new GreenPool(10);
+            GreenPool q = new GreenPool(10);
+            p.spawnN(() -> {
+                log.add("p0");
+                Green.spawnN(() -> log.add("n6"));
+                p.spawnN(() -> log.add("p7"));
+            });
+            p.spawnN(() -> log.add("p1"));
+            q.spawnN(() -> log.add("q2"));
+            Green.spawnN(() -> log.add("n3"));
+            Green.spawnN(() -> log.add("n4"));
+            p.spawnN(() -> log.add("p5"));
+            Green.sleep();
+            log.add("main");
+            Green.sleep();
+            log.add("main2");
+            p.waitAll();
+            q.waitAll();
+        });
+        assertEquals(List.of("p0", "p1", "q2", "n3", "n4", "p5", "main", "n6", "p7", "main2"), log);
+    }
+
     /**
      * A green thread gets what a new thread made by its spawner inherits (inheritable
      * thread-locals, the context class loader), nothing from the hub's thread, whether

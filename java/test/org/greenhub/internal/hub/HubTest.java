@@ -36,6 +36,50 @@ class HubTest {
     }
 
     @Test
+    void theRunQueueLengthCountsEachDeferredSpawnOnce() {
+        // spawnN's threads wait in the run queue as their bodies, batched behind one entry
+        int[] seen = new int[3];
+        Green.run(() -> {
+            HubLoop hub = HubLoop.current();
+            int before = hub.queued();
+            for (int i = 0; i < 5; i++) {
+                Green.spawnN(() -> { });
+            }
+            seen[0] = hub.queued() - before;
+            Green.spawn(() -> { });
+            Green.spawnN(() -> { });
+            seen[1] = hub.queued() - before;
+            Green.sleep();
+            Green.sleep();
+            seen[2] = hub.queued();
+        });
+        assertArrayEquals(new int[] {5, 7, 0}, seen);
+    }
+
+    @Test
+    void aDeferredSpawnMadeWhileItsBatchRunsGoesToANewBatch() {
+        // A timer callback's deferred spawn opens a batch that the same pass runs; a spawn
+        // with the same maker made while that batch runs must not be counted into it.
+        List<String> log = new ArrayList<>();
+        Green.run(() -> {
+            HubLoop hub = HubLoop.current();
+            HubLoop.DeferredSpawn how = new HubLoop.DeferredSpawn() {
+                @Override
+                public void start(HubLoop h, Object body) {
+                    log.add((String) body);
+                    if (body.equals("first")) {
+                        h.submitDeferred(this, "second");
+                    }
+                }
+            };
+            hub.scheduleAt(System.nanoTime(), () -> hub.submitDeferred(how, "first"));
+            Green.sleep(Duration.ofMillis(50));
+            log.add("main");
+        });
+        assertEquals(List.of("first", "second", "main"), log);
+    }
+
+    @Test
     void cancelledTimersNeverFireAndDoNotPileUp() {
         Green.run(() -> {
             HubLoop hub = HubLoop.current();
